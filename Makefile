@@ -1,0 +1,78 @@
+# bpfhost: `make` builds, `make test` tests, `make asan` tests under ASan+UBSan,
+# `make check` runs the tests, the format check and a short fuzz run.
+CC ?= gcc
+BUILD ?= build
+OPT ?= -O2
+WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes -Wstrict-prototypes \
+	-Wimplicit-fallthrough -Wformat=2 -Wpointer-arith -Wcast-qual -Wundef
+CFLAGS ?= $(OPT) -g
+CFLAGS += -std=gnu11 -fvisibility=hidden $(WARN) -Iinclude -D_GNU_SOURCE
+LDLIBS += -lpthread -lm
+
+LIB_SRCS := $(sort $(wildcard src/*/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+TOOL_SRCS := $(sort $(wildcard tools/*.c))
+TOOL_OBJS := $(TOOL_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+LIB := $(BUILD)/libbpfhost.a
+BIN := $(BUILD)/bpfhost
+
+.PHONY: all test asan check fuzz bench format check-format clean example
+all: $(BIN) $(BUILD)/tests/run_data $(UNIT_BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(TOOL_OBJS) $(LIB)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/run_data: $(BUILD)/tests/run_data.o $(LIB)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+test: all
+	tests/run.sh $(BUILD)
+
+asan:
+	$(MAKE) BUILD=build-asan OPT=-O1 \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" test
+
+# libFuzzer target: bytes -> validate -> checked interpreter.
+FUZZ_BIN := build-fuzz/fuzz_exec
+$(FUZZ_BIN): fuzz/fuzz_exec.c $(LIB_SRCS) $(wildcard src/*/*.h src/*/*.inc src/*/*.def)
+	@mkdir -p build-fuzz
+	clang -std=gnu11 -O1 -g -D_GNU_SOURCE -Iinclude -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all fuzz/fuzz_exec.c $(LIB_SRCS) -o $@ -lpthread -lm
+
+FUZZ_SECONDS ?= 30
+fuzz: $(FUZZ_BIN)
+	@mkdir -p build-fuzz/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus fuzz/seeds
+
+check: test check-format fuzz
+
+bench: $(BIN)
+	$(MAKE) -C bench BPFHOST_BUILD=../$(BUILD)
+
+FORMAT_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+format:
+	clang-format -i $(FORMAT_FILES)
+check-format:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+example: $(BIN)
+	examples/run.sh $(BUILD)
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)

@@ -1,0 +1,10 @@
+/* The fast interpreter: for programs a verifier accepted. No run-time checks
+ * beyond the ones that cost nothing on the hot path (helper ids, frame depth). */
+#include <errno.h>
+#include <string.h>
+
+#include "vm_internal.h"
+
+#define VM_CHECKED 0
+#define VM_EXEC_NAME vm_exec_fast
+#include "interp.inc"

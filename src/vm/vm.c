@@ -1,0 +1,216 @@
+/* Program decoding, run set-up, region checks and fault messages. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../util/log.h"
+#include "vm_internal.h"
+
+int vm_prog_create(const struct bpf_insn *insns, size_t cnt, struct ulog *log,
+		   struct vm_prog **out)
+{
+	struct vm_prog *prog;
+	int err;
+
+	err = isa_validate(insns, cnt, log);
+	if (err)
+		return err;
+	prog = calloc(1, sizeof(*prog));
+	if (!prog)
+		return -ENOMEM;
+	prog->insns = calloc(cnt, sizeof(*prog->insns));
+	if (!prog->insns) {
+		free(prog);
+		return -ENOMEM;
+	}
+	prog->insn_cnt = cnt;
+	for (size_t i = 0; i < cnt; i++) {
+		const struct bpf_insn *in = &insns[i];
+		struct vm_insn *d = &prog->insns[i];
+		enum isa_op op;
+		unsigned fl;
+
+		isa_decode(in, &op); /* validated: cannot fail */
+		fl = isa_form_flags(op);
+		d->op = (uint16_t)op;
+		d->dst = in->dst_reg;
+		d->src = in->src_reg;
+		d->off = in->off;
+		d->imm = (uint64_t)(int64_t)in->imm;
+		if (fl & (ISA_JUMP_IMM | ISA_CALL_IMM))
+			d->off = in->imm;
+		if (op == ISA_OP_CALL_KFUNC || ((fl & ISA_WIDE) && op != ISA_OP_LDDW)) {
+			ulog_printf(log, "insn %zu: %s is not supported by this runner: the loader "
+				    "must resolve it first\n", i, isa_forms[op].name);
+			vm_prog_free(prog);
+			return -EINVAL;
+		}
+		if (fl & ISA_WIDE) {
+			d->imm = (uint32_t)in->imm | (uint64_t)(uint32_t)in[1].imm << 32;
+			/* the second slot is never executed: validation keeps jumps out */
+			prog->insns[++i].op = ISA_OP_EXIT;
+		}
+	}
+	*out = prog;
+	return 0;
+}
+
+void vm_prog_free(struct vm_prog *prog)
+{
+	if (!prog)
+		return;
+	free(prog->insns);
+	free(prog);
+}
+
+void vm_run_init(struct vm_run *run, const struct vm_prog *prog)
+{
+	memset(run, 0, offsetof(struct vm_run, stack));
+	run->prog = prog;
+}
+
+int vm_run_add_region(struct vm_run *run, const void *start, uint64_t len, const char *name,
+		      bool writable)
+{
+	struct vm_region *r;
+
+	if (run->region_cnt >= VM_MAX_REGIONS)
+		return -ENOSPC;
+	if ((uint64_t)(uintptr_t)start + len < (uint64_t)(uintptr_t)start)
+		return -EINVAL;
+	r = &run->regions[run->region_cnt++];
+	r->start = (uint64_t)(uintptr_t)start;
+	r->len = len;
+	r->name = name;
+	r->writable = writable;
+	return 0;
+}
+
+void vm_run_stop(struct vm_run *run, uint64_t r0)
+{
+	run->stop = true;
+	run->stop_r0 = r0;
+}
+
+static bool inside(uint64_t start, uint64_t len, uint64_t addr, uint64_t size)
+{
+	return addr >= start && size <= len && addr - start <= len - size;
+}
+
+const char *vm_check_access(const struct vm_run *run, uint64_t addr, uint64_t size, bool write)
+{
+	uint64_t top = (uint64_t)(uintptr_t)(run->stack + sizeof(run->stack));
+
+	if (inside(run->stack_low, top - run->stack_low, addr, size))
+		return "stack";
+	for (size_t i = 0; i < run->region_cnt; i++) {
+		const struct vm_region *r = &run->regions[i];
+
+		if (inside(r->start, r->len, addr, size) && (r->writable || !write))
+			return r->name;
+	}
+	return NULL;
+}
+
+int vm_fault_set(struct vm_run *run, enum vm_fault_kind kind, size_t pc, uint64_t addr,
+		 uint32_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	run->fault.kind = kind;
+	run->fault.pc = pc;
+	run->fault.addr = addr;
+	run->fault.size = size;
+	n = snprintf(run->fault.msg, sizeof(run->fault.msg), "insn %zu: ", pc);
+	va_start(ap, fmt);
+	vsnprintf(run->fault.msg + n, sizeof(run->fault.msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	switch (kind) {
+	case VM_FAULT_INSN_LIMIT: return -E2BIG;
+	case VM_FAULT_CALL: return -EINVAL;
+	default: return -EFAULT;
+	}
+}
+
+/* Describes a failed access: which region it touched or came nearest to. */
+int vm_fault_mem(struct vm_run *run, size_t pc, uint64_t addr, uint64_t size, bool write)
+{
+	uint64_t top = (uint64_t)(uintptr_t)(run->stack + sizeof(run->stack));
+	const char *what = write ? "write" : "read";
+	const struct vm_region *best = NULL;
+	uint64_t best_dist = UINT64_MAX;
+
+	if (addr < top && addr + size > (uint64_t)(uintptr_t)run->stack)
+		return vm_fault_set(run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
+				    "invalid %s of %llu bytes at stack offset %lld (frame pointer "
+				    "%+lld): outside the live stack of %llu bytes", what,
+				    (unsigned long long)size, (long long)(addr - top),
+				    (long long)(addr - (run->stack_low + ISA_STACK_SIZE)),
+				    (unsigned long long)(top - run->stack_low));
+	for (size_t i = 0; i < run->region_cnt; i++) {
+		const struct vm_region *r = &run->regions[i];
+		uint64_t d = addr < r->start ? r->start - addr
+			     : addr - r->start < r->len ? 0 : addr - r->start - r->len + 1;
+
+		if (d < best_dist) {
+			best_dist = d;
+			best = &run->regions[i];
+		}
+	}
+	if (best && inside(best->start, best->len, addr, size) && write && !best->writable)
+		return vm_fault_set(run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
+				    "invalid write of %llu bytes at %s%+lld: region is read-only",
+				    (unsigned long long)size, best->name,
+				    (long long)(addr - best->start));
+	if (best && best_dist <= 4096)
+		return vm_fault_set(run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
+				    "invalid %s of %llu bytes at %s%+lld: region '%s' has %llu bytes",
+				    what, (unsigned long long)size, best->name,
+				    (long long)(addr - best->start), best->name,
+				    (unsigned long long)best->len);
+	return vm_fault_set(run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
+			    "invalid %s of %llu bytes at 0x%llx: not in any region the program "
+			    "was given", what, (unsigned long long)size, (unsigned long long)addr);
+}
+
+static bool string_ok(const struct vm_run *run, uint64_t addr)
+{
+	for (uint64_t n = 1;; n++) {
+		if (!vm_check_access(run, addr, n, false))
+			return false;
+		if (*(const char *)(uintptr_t)(addr + n - 1) == '\0')
+			return true;
+	}
+}
+
+int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const uint64_t *reg,
+			 size_t pc)
+{
+	for (int i = 0; i < 5; i++) {
+		uint64_t a = reg[i + 1], size = i < 4 ? reg[i + 2] : 0;
+		bool ok = true;
+
+		switch ((enum vm_arg)h->args[i]) {
+		case VM_ARG_MEM_RO:
+		case VM_ARG_MEM_RW:
+			ok = size == 0 ||
+			     vm_check_access(run, a, size, h->args[i] == VM_ARG_MEM_RW) != NULL;
+			break;
+		case VM_ARG_STR:
+			ok = string_ok(run, a);
+			break;
+		case VM_ARG_ANYTHING:
+		case VM_ARG_SIZE:
+			break;
+		}
+		if (!ok)
+			return vm_fault_set(run, VM_FAULT_HELPER_ARG, pc, a, (uint32_t)size,
+					    "helper %s: argument R%d (0x%llx, size %llu) is not "
+					    "memory the program may %s", h->name, i + 1,
+					    (unsigned long long)a, (unsigned long long)size,
+					    h->args[i] == VM_ARG_MEM_RW ? "write" : "read");
+	}
+	return 0;
+}

@@ -1,0 +1,138 @@
+/* Running programs: a validated program is decoded once into a vm_prog (one
+ * fixed-size record per slot, fields pre-extended), then run by the fast
+ * interpreter (trusts the program: for verified code) or the checked one
+ * (validates every access against the run's regions, every jump and call,
+ * and bounds the instruction count). Both are built from one template.
+ */
+#ifndef BPFHOST_VM_H
+#define BPFHOST_VM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../isa/isa.h"
+
+struct ulog;
+struct vm_run;
+
+/* A helper: r0 = fn(r1, ..., r5, run). The run gives access to the caller's
+ * context (run->user) and lets a helper stop the program (vm_run_stop). */
+typedef uint64_t (*vm_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				 uint64_t r5, struct vm_run *run);
+
+/* How the checked interpreter validates a helper's argument before the call. */
+enum vm_arg {
+	VM_ARG_ANYTHING = 0,  /* any value */
+	VM_ARG_MEM_RO,        /* pointer to memory read by the helper, size in the next arg */
+	VM_ARG_MEM_RW,        /* pointer to memory written by the helper, size in the next arg */
+	VM_ARG_SIZE,          /* the size belonging to the previous argument */
+	VM_ARG_STR,           /* pointer to a NUL-terminated string inside one region */
+};
+
+struct vm_helper {
+	const char *name;
+	vm_helper_fn fn;
+	uint8_t args[5];      /* enum vm_arg, r1..r5 */
+};
+
+/* The helpers a run may call, indexed by id; a NULL fn is no helper. */
+struct vm_helper_table {
+	const struct vm_helper *helpers;
+	size_t cnt;
+};
+
+/* A decoded instruction: jump and call targets are displacements from the
+ * next instruction, immediates sign-extended (LD_IMM64: the whole value). */
+struct vm_insn {
+	uint16_t op;   /* enum isa_op */
+	uint8_t dst;
+	uint8_t src;
+	int32_t off;
+	uint64_t imm;
+};
+
+struct vm_prog {
+	struct vm_insn *insns;
+	size_t insn_cnt;
+};
+
+/* Memory a checked run may touch. Addresses are the process's own. */
+struct vm_region {
+	uint64_t start;
+	uint64_t len;
+	const char *name;
+	bool writable;
+};
+
+#define VM_MAX_REGIONS 16
+
+enum vm_fault_kind {
+	VM_FAULT_NONE,
+	VM_FAULT_MEM,           /* access outside every region, or a write to read-only memory */
+	VM_FAULT_ALIGN,         /* misaligned atomic */
+	VM_FAULT_JUMP,          /* control left the program */
+	VM_FAULT_CALL,          /* unknown helper, frame limit */
+	VM_FAULT_HELPER_ARG,    /* a helper argument failed its check */
+	VM_FAULT_INSN_LIMIT,    /* too many instructions executed */
+	VM_FAULT_HELPER,        /* a helper reported an error and stopped the run */
+};
+
+struct vm_fault {
+	enum vm_fault_kind kind;
+	size_t pc;              /* instruction index */
+	uint64_t addr;
+	uint32_t size;
+	char msg[192];          /* one line, names the instruction, address and region */
+};
+
+struct vm_run {
+	/* set by the caller */
+	const struct vm_prog *prog;
+	struct vm_helper_table helpers;
+	uint64_t args[5];               /* r1..r5 at entry */
+	const uint8_t *pkt;             /* packet for LD_ABS/LD_IND */
+	size_t pkt_len;
+	struct vm_region regions[VM_MAX_REGIONS];
+	size_t region_cnt;
+	uint64_t insn_limit;            /* checked only; 0 means VM_DEFAULT_INSN_LIMIT */
+	void *user;                     /* for helpers */
+	/* results */
+	uint64_t r0;
+	uint64_t insn_executed;         /* checked only */
+	struct vm_fault fault;
+	/* internal */
+	bool stop;
+	uint64_t stop_r0;
+	uint64_t stack_low;             /* lowest live stack address (checked) */
+	_Alignas(16) uint8_t stack[ISA_MAX_CALL_FRAMES * ISA_STACK_SIZE];
+};
+
+#define VM_DEFAULT_INSN_LIMIT 100000000ull
+
+/* Validates insns (isa_validate) and decodes them. LD_IMM64 with a pseudo
+ * source (map fd, BTF id, ...) must have been resolved by the loader: it is
+ * refused here. Returns 0, -EINVAL (log says why) or -ENOMEM. */
+int vm_prog_create(const struct bpf_insn *insns, size_t insn_cnt, struct ulog *log,
+		   struct vm_prog **out);
+void vm_prog_free(struct vm_prog *prog);
+
+/* Initialises a run of prog with no regions, no helpers and r1..r5 = 0. */
+void vm_run_init(struct vm_run *run, const struct vm_prog *prog);
+/* Adds a region the checked interpreter lets the program touch. */
+int vm_run_add_region(struct vm_run *run, const void *start, uint64_t len, const char *name,
+		      bool writable);
+
+/* Both return 0 with run->r0 set, or a negative errno with run->fault filled:
+ * -EFAULT (memory, jump), -EINVAL (call), -E2BIG (instruction limit). */
+int vm_exec_fast(struct vm_run *run);
+int vm_exec_checked(struct vm_run *run);
+
+/* Called by a helper: stop the program after this call, returning r0. */
+void vm_run_stop(struct vm_run *run, uint64_t r0);
+
+/* For the checked interpreter and helpers: is [addr, addr+size) inside one
+ * region (or the live stack), writable if asked? Returns the region's name or NULL. */
+const char *vm_check_access(const struct vm_run *run, uint64_t addr, uint64_t size, bool write);
+
+#endif

@@ -1,0 +1,22 @@
+/* The bpfhost command-line tool: one function per subcommand. */
+#ifndef BPFHOST_TOOLS_CLI_H
+#define BPFHOST_TOOLS_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <linux/bpf.h>
+
+int cmd_asm(int argc, char **argv);
+int cmd_disasm(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+
+/* Prints "bpfhost: <message>" on stderr; returns 1 (the exit status of a failure). */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Reads a file ("-" or NULL: standard input) whole. */
+int cli_read_input(const char *path, uint8_t **buf, size_t *len);
+/* Program bytes from raw or hex text (auto-detected unless forced: 'r' or 'x'). */
+int cli_program_bytes(const char *path, int force, struct bpf_insn **insns, size_t *cnt);
+
+#endif
