@@ -99,7 +99,7 @@ static int run_once(struct vm_run *run, const struct exec_opts *o, uint8_t *mem,
 {
 	vm_run_init(run, run->prog);
 	run->helpers = testenv_helpers();
-	run->args[0] = (uint64_t)(uintptr_t)mem;
+	run->args[0] = mem_len ? (uint64_t)(uintptr_t)mem : 0;
 	run->args[1] = mem_len;
 	run->pkt = mem;
 	run->pkt_len = mem_len;

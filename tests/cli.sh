@@ -1,0 +1,96 @@
+#!/bin/sh
+# Tests of the bpfhost command line: asm, disasm and exec, their protocol and
+# their errors. Usage: BPFHOST=build/bpfhost sh tests/cli.sh
+set -u
+B=${BPFHOST:-build/bpfhost}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+
+fail() { echo "FAIL cli: $*"; fails=$((fails + 1)); }
+# expect NAME WANT_STATUS WANT_STDOUT_SUBSTRING WANT_STDERR_SUBSTRING -- command...
+expect() {
+	name=$1 want_rc=$2 want_out=$3 want_err=$4
+	shift 5
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ "$rc" -eq "$want_rc" ] || { fail "$name: exit $rc, want $want_rc ($(cat "$T/err"))"; return; }
+	[ -z "$want_out" ] || grep -qF -- "$want_out" "$T/out" || fail "$name: stdout lacks '$want_out': $(cat "$T/out")"
+	[ -z "$want_err" ] || grep -qF -- "$want_err" "$T/err" || fail "$name: stderr lacks '$want_err': $(cat "$T/err")"
+}
+
+printf 'r0 = 42\nexit\n' >"$T/p.s"
+"$B" asm --hex "$T/p.s" >"$T/p.hex" || fail "asm --hex"
+[ "$(cat "$T/p.hex")" = "b70000002a0000009500000000000000" ] || fail "asm --hex bytes: $(cat "$T/p.hex")"
+
+# exec: the conformance protocol: hex program on stdin, memory argument, r0 in hex
+expect "exec r0" 0 "2a" "" -- sh -c "\"$B\" exec < \"$T/p.hex\""
+cat >"$T/sum.s" <<'S'
+r0 = 0
+loop:
+if r2 == 0 goto done
+r3 = *(u8 *)(r1 +0)
+r0 += r3
+r1 += 1
+r2 -= 1
+goto loop
+done:
+exit
+S
+"$B" asm --hex "$T/sum.s" >"$T/sum.hex" || fail "asm sum"
+expect "exec memory checked" 0 "60" "" -- sh -c "\"$B\" exec '10 20 30 ' < \"$T/sum.hex\""
+expect "exec memory fast" 0 "60" "" -- sh -c "\"$B\" exec --interp fast '10 20 30 ' < \"$T/sum.hex\""
+expect "exec repeat" 0 "60" "ns per instruction" -- sh -c "\"$B\" exec --repeat 100 '10 20 30 ' < \"$T/sum.hex\""
+
+# faults and bad input: a clear message, a non-zero exit, never a crash
+printf 'r0 = *(u64 *)(r1 +0)\nexit\n' | "$B" asm --hex >"$T/oob.hex"
+expect "exec fault" 1 "" "insn 0: invalid read of 8 bytes at mem+0: region 'mem' has 4 bytes" -- \
+	sh -c "\"$B\" exec '01 02 03 04' < \"$T/oob.hex\""
+expect "exec no memory" 1 "" "insn 0: invalid read of 8 bytes at 0x0" -- sh -c "\"$B\" exec < \"$T/oob.hex\""
+expect "exec bad memory" 1 "" "memory argument is not hex bytes: character 3 is 'z'" -- \
+	sh -c "\"$B\" exec '01 z2' < \"$T/p.hex\""
+expect "exec bad interp" 1 "" "--interp takes 'fast' or 'checked', not 'jit'" -- \
+	sh -c "\"$B\" exec --interp jit < \"$T/p.hex\""
+expect "exec bad repeat" 1 "" "--repeat takes a positive number, not '-3'" -- \
+	sh -c "\"$B\" exec --repeat -3 < \"$T/p.hex\""
+expect "exec not hex" 1 "" "not hex text" -- sh -c "echo 'b7 xx' | \"$B\" exec"
+expect "exec partial insn" 1 "" "is not a whole number of 8-byte instructions" -- \
+	sh -c "echo 'b70000002a' | \"$B\" exec"
+expect "exec invalid program" 1 "" "insn 0: unknown opcode 0x8e" -- \
+	sh -c "echo '8e00000000000000' | \"$B\" exec"
+expect "exec insn limit" 1 "" "more than 1000 instructions executed" -- \
+	sh -c "printf 'l:\ngoto l\n' | \"$B\" asm --hex | \"$B\" exec --max-insns 1000"
+expect "asm error" 1 "" "line 2: cannot parse instruction 'r0 = = 1'" -- \
+	sh -c "printf 'r0 = 1\nr0 = = 1\nexit\n' | \"$B\" asm"
+expect "asm missing file" 1 "" "cannot read $T/none.s" -- "$B" asm "$T/none.s"
+expect "unknown command" 2 "" "unknown command 'frobnicate'" -- "$B" frobnicate
+expect "help" 0 "usage: bpfhost" "" -- "$B" --help
+
+# disasm(asm(text)) == text, through the command line, for a program of many forms
+cat >"$T/many.s" <<'S'
+r0 = 42
+w1 += w2
+*(u32 *)(r10 -4) = r1
+if r1 > 0x10 goto +3
+r0 = atomic_fetch_add((u64 *)(r1 +0), r0)
+r1 = 0x1122334455667788 ll
+r0 = *(u16 *)skb[r3 + 12]
+w3 = (s8)w4
+r5 s/= r6
+r1 = bswap64 r1
+call pc+1
+callx r2
+gotol -5
+lock *(u32 *)(r1 -8) ^= w2
+r0 = atomic_cmpxchg((u64 *)(r2 +16), r0, r3)
+exit
+S
+"$B" asm "$T/many.s" -o "$T/many.o" || fail "asm many"
+"$B" disasm "$T/many.o" >"$T/many.dis" || fail "disasm many"
+cmp -s "$T/many.s" "$T/many.dis" || fail "disasm(asm(text)) differs: $(diff "$T/many.s" "$T/many.dis")"
+"$B" disasm --hex "$T/p.hex" | grep -qx 'r0 = 42' || fail "disasm --hex"
+"$B" disasm -v "$T/many.o" | grep -qF '   5: (18) r1 = 0x1122334455667788 ll' || fail "disasm -v"
+printf '\216\0\0\0\0\0\0\0' >"$T/bad.o"
+"$B" disasm "$T/bad.o" | grep -qx '.raw 0x8e 0 0 0 0' || fail "disasm of an invalid insn"
+
+[ $fails -eq 0 ]

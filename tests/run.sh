@@ -1,0 +1,18 @@
+#!/bin/sh
+# Runs every test: unit tests, data-driven cases, CLI tests. Usage: tests/run.sh BUILD_DIR
+set -u
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+status=0
+
+for t in "$build"/tests/unit/*; do
+	[ -x "$t" ] || continue
+	if "$t"; then echo "ok   unit $(basename "$t")"; else echo "FAIL unit $(basename "$t")"; status=1; fi
+done
+
+if "$build"/tests/run_data "$here"/data/*.td; then :; else status=1; fi
+
+if BPFHOST="$build/bpfhost" sh "$here/cli.sh"; then echo "ok   cli"; else echo "FAIL cli"; status=1; fi
+
+[ $status -eq 0 ] && echo "all tests passed" || echo "SOME TESTS FAILED"
+exit $status
