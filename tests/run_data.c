@@ -41,7 +41,8 @@ struct tcase {
 
 static unsigned failures, passes;
 
-static void fail(const struct tcase *tc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(const struct tcase *tc, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void fail(const struct tcase *tc, const char *fmt, ...)
 {
 	va_list ap;
@@ -74,8 +75,7 @@ static int program_of(const struct tcase *tc, struct bpf_insn **insns, size_t *c
 	size_t n;
 
 	if (tc->sec[S_RAW]) {
-		if (hex_decode(tc->sec[S_RAW], strlen(tc->sec[S_RAW]), &bytes, &n, NULL) ||
-		    n % 8) {
+		if (hex_decode(tc->sec[S_RAW], strlen(tc->sec[S_RAW]), &bytes, &n, NULL) || n % 8) {
 			fail(tc, "bad -- raw section");
 			return -1;
 		}
@@ -166,7 +166,8 @@ static void check_runs(const struct tcase *tc, const struct vm_prog *prog)
 	uint64_t max_insns = 0;
 	struct outcome c = {0}, f = {0};
 
-	if (tc->sec[S_MEM] && hex_decode(tc->sec[S_MEM], strlen(tc->sec[S_MEM]), &mem, &mem_len, NULL))
+	if (tc->sec[S_MEM] &&
+	    hex_decode(tc->sec[S_MEM], strlen(tc->sec[S_MEM]), &mem, &mem_len, NULL))
 		return fail(tc, "bad -- mem section");
 	if (tc->sec[S_MEM_OUT] &&
 	    hex_decode(tc->sec[S_MEM_OUT], strlen(tc->sec[S_MEM_OUT]), &mem_out, &out_len, NULL)) {
@@ -178,7 +179,8 @@ static void check_runs(const struct tcase *tc, const struct vm_prog *prog)
 	run_one(prog, mem ? mem : (uint8_t *)"", mem_len, max_insns, true, &c);
 	if (tc->sec[S_FAULT]) {
 		if (!c.err)
-			fail(tc, "expected fault '%s', but r0 = 0x%" PRIx64, tc->sec[S_FAULT], c.r0);
+			fail(tc, "expected fault '%s', but r0 = 0x%" PRIx64, tc->sec[S_FAULT],
+			     c.r0);
 		else if (!strstr(c.msg, tc->sec[S_FAULT]))
 			fail(tc, "expected fault '%s', got '%s'", tc->sec[S_FAULT], c.msg);
 		else
@@ -203,7 +205,9 @@ static void check_runs(const struct tcase *tc, const struct vm_prog *prog)
 	}
 	run_one(prog, mem ? mem : (uint8_t *)"", mem_len, max_insns, false, &f);
 	if (f.err || f.r0 != c.r0 || memcmp(f.mem, c.mem, mem_len)) {
-		fail(tc, "fast interpreter disagrees: err %d r0 0x%" PRIx64 " (checked: 0x%" PRIx64 ") %s",
+		fail(tc,
+		     "fast interpreter disagrees: err %d r0 0x%" PRIx64 " (checked: 0x%" PRIx64
+		     ") %s",
 		     f.err, f.r0, c.r0, f.msg);
 		goto out;
 	}
@@ -233,7 +237,8 @@ static void run_case(struct tcase *tc)
 	err = vm_prog_create(insns, cnt, &log, &prog);
 	if (tc->sec[S_INVALID]) {
 		if (!err) {
-			fail(tc, "expected invalid program ('%s'), but it validated", tc->sec[S_INVALID]);
+			fail(tc, "expected invalid program ('%s'), but it validated",
+			     tc->sec[S_INVALID]);
 			vm_prog_free(prog);
 		} else if (!strstr(logbuf, tc->sec[S_INVALID])) {
 			fail(tc, "expected error '%s', got '%s'", tc->sec[S_INVALID], trim(logbuf));
@@ -297,8 +302,8 @@ static int run_file(const char *path)
 		} else if (!strncmp(line, "-- ", 3)) {
 			cur = section_of(line);
 			if (cur < 0 || !tc.name[0]) {
-				fprintf(stderr, "%s:%u: unknown section or no case open: %s\n", path,
-					lineno, line);
+				fprintf(stderr, "%s:%u: unknown section or no case open: %s\n",
+					path, lineno, line);
 				free(text);
 				return -1;
 			}
@@ -327,6 +332,7 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		if (run_file(argv[i]))
 			bad_files++;
-	printf("run_data: %u passed, %u failed, %d unreadable files\n", passes, failures, bad_files);
+	printf("run_data: %u passed, %u failed, %d unreadable files\n", passes, failures,
+	       bad_files);
 	return failures || bad_files ? 1 : 0;
 }

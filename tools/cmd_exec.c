@@ -62,14 +62,16 @@ static int parse_opts(int argc, char **argv, struct exec_opts *o)
 			else if (!strcmp(optarg, "checked"))
 				o->checked = 1;
 			else
-				return cli_error("exec: --interp takes 'fast' or 'checked', not '%s'",
-						 optarg);
+				return cli_error(
+					"exec: --interp takes 'fast' or 'checked', not '%s'",
+					optarg);
 			break;
 		case 'n':
 		case 'm':
 			errno = 0;
-			if (optarg[0] == '-' || (c == 'n' ? (o->repeat = strtoull(optarg, &end, 0))
-							: (o->max_insns = strtoull(optarg, &end, 0))) == 0 ||
+			if (optarg[0] == '-' ||
+			    (c == 'n' ? (o->repeat = strtoull(optarg, &end, 0))
+				      : (o->max_insns = strtoull(optarg, &end, 0))) == 0 ||
 			    *end || errno)
 				return cli_error("exec: --%s takes a positive number, not '%s'",
 						 c == 'n' ? "repeat" : "max-insns", optarg);
@@ -131,10 +133,11 @@ static int report_repeat(struct vm_run *run, const struct exec_opts *o, uint8_t 
 	counted.checked = 1;
 	err = run_once(run, &counted, mem, mem_len);
 	insns = run->insn_executed;
-	fprintf(stderr, "%s: %llu runs, mean %.1f ns per run, %llu instructions per run, "
-		"%.3f ns per instruction\n", o->checked ? "checked" : "fast",
-		(unsigned long long)o->repeat, per_run, (unsigned long long)insns,
-		insns ? per_run / (double)insns : 0.0);
+	fprintf(stderr,
+		"%s: %llu runs, mean %.1f ns per run, %llu instructions per run, "
+		"%.3f ns per instruction\n",
+		o->checked ? "checked" : "fast", (unsigned long long)o->repeat, per_run,
+		(unsigned long long)insns, insns ? per_run / (double)insns : 0.0);
 	memcpy(mem, orig, mem_len);
 	return err ? err : run_once(run, o, mem, mem_len);
 }
@@ -157,8 +160,7 @@ int cmd_exec(int argc, char **argv)
 	err = cli_program_bytes(o.program, o.program ? 0 : 'x', &insns, &cnt);
 	if (err)
 		return err;
-	if (o.memory &&
-	    hex_decode(o.memory, strlen(o.memory), &orig, &mem_len, &bad)) {
+	if (o.memory && hex_decode(o.memory, strlen(o.memory), &orig, &mem_len, &bad)) {
 		cli_error("exec: memory argument is not hex bytes: character %zu is '%c'", bad,
 			  o.memory[bad]);
 		goto out;

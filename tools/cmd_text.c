@@ -100,7 +100,8 @@ int cmd_disasm(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "xrvh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'x': case 'r': force = c; break;
+		case 'x':
+		case 'r': force = c; break;
 		case 'v': verbose = 1; break;
 		case 'h': fputs(disasm_help, stdout); return 0;
 		default: fputs(disasm_help, stderr); return 2;

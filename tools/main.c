@@ -13,10 +13,12 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{"asm", cmd_asm, "asm [--hex] [-o OUT] [FILE]      assemble text into raw bytes (or hex)"},
-	{"disasm", cmd_disasm, "disasm [--hex|--raw] [-v] [FILE] disassemble raw bytes or hex text"},
-	{"exec", cmd_exec, "exec [--interp fast|checked] [--repeat N] [--max-insns N] [MEMORY]\n"
-			   "                                   run a program (hex on stdin) on "
-			   "MEMORY (hex bytes)"},
+	{"disasm", cmd_disasm,
+	 "disasm [--hex|--raw] [-v] [FILE] disassemble raw bytes or hex text"},
+	{"exec", cmd_exec,
+	 "exec [--interp fast|checked] [--repeat N] [--max-insns N] [MEMORY]\n"
+	 "                                   run a program (hex on stdin) on "
+	 "MEMORY (hex bytes)"},
 };
 
 static void usage(FILE *f)
@@ -80,8 +82,8 @@ int cli_program_bytes(const char *path, int force, struct bpf_insn **insns, size
 	}
 	if (n % sizeof(struct bpf_insn)) {
 		free(bytes);
-		return cli_error("%s: %zu bytes is not a whole number of 8-byte instructions",
-				 name, n);
+		return cli_error("%s: %zu bytes is not a whole number of 8-byte instructions", name,
+				 n);
 	}
 	*insns = (struct bpf_insn *)bytes;
 	*cnt = n / sizeof(struct bpf_insn);

@@ -12,7 +12,7 @@
 #include "../util/log.h"
 
 const struct isa_form isa_forms[ISA_OP_COUNT] = {
-#define ISA_OP(name, code, match, match_value, pattern) \
+#define ISA_OP(name, code, match, match_value, pattern)                                            \
 	[ISA_OP_##name] = {#name, pattern, code, ISA_MATCH_##match, match_value},
 #include "opcodes.def"
 #undef ISA_OP
@@ -35,13 +35,16 @@ static unsigned pattern_flags(const char *p)
 		if (*p != '%')
 			continue;
 		switch (*++p) {
-		case 'D': case 'd': f |= ISA_USES_DST; break;
-		case 'S': case 's': f |= ISA_USES_SRC; break;
+		case 'D':
+		case 'd': f |= ISA_USES_DST; break;
+		case 'S':
+		case 's': f |= ISA_USES_SRC; break;
 		case 'o': f |= ISA_USES_OFF; break;
 		case 'j': f |= ISA_USES_OFF | ISA_JUMP_OFF; break;
 		case 'J': f |= ISA_USES_IMM | ISA_JUMP_IMM; break;
 		case 'c': f |= ISA_USES_IMM | ISA_CALL_IMM; break;
-		case 'i': case 'x': f |= ISA_USES_IMM; break;
+		case 'i':
+		case 'x': f |= ISA_USES_IMM; break;
 		case 'L': f |= ISA_USES_IMM | ISA_WIDE; break;
 		case 'n': f |= ISA_WIDE; break;
 		default: break;
@@ -120,13 +123,13 @@ static int check_fields(const struct bpf_insn *in, size_t i, enum isa_op op, str
 		return -EINVAL;
 	}
 	if (!(fl & ISA_USES_OFF) && f->match != ISA_MATCH_OFF && in->off) {
-		ulog_printf(log, "insn %zu: %s (0x%02x) uses reserved field off (= %d)\n", i, f->name,
-			    in->code, in->off);
+		ulog_printf(log, "insn %zu: %s (0x%02x) uses reserved field off (= %d)\n", i,
+			    f->name, in->code, in->off);
 		return -EINVAL;
 	}
 	if (!(fl & ISA_USES_IMM) && f->match != ISA_MATCH_IMM && in->imm) {
-		ulog_printf(log, "insn %zu: %s (0x%02x) uses reserved field imm (= %d)\n", i, f->name,
-			    in->code, in->imm);
+		ulog_printf(log, "insn %zu: %s (0x%02x) uses reserved field imm (= %d)\n", i,
+			    f->name, in->code, in->imm);
 		return -EINVAL;
 	}
 	if (in->dst_reg >= ISA_MAX_REG || in->src_reg >= ISA_MAX_REG) {
@@ -149,19 +152,21 @@ static int check_wide(const struct bpf_insn *insns, size_t cnt, size_t i, enum i
 	const struct bpf_insn *hi = &insns[i + 1];
 
 	if (i + 1 >= cnt) {
-		ulog_printf(log, "insn %zu: invalid BPF_LD_IMM insn: the second slot is missing\n", i);
+		ulog_printf(log, "insn %zu: invalid BPF_LD_IMM insn: the second slot is missing\n",
+			    i);
 		return -EINVAL;
 	}
 	if (hi->code || hi->dst_reg || hi->src_reg || hi->off) {
-		ulog_printf(log, "insn %zu: invalid bpf_ld_imm64 insn: second slot has code 0x%02x "
+		ulog_printf(log,
+			    "insn %zu: invalid bpf_ld_imm64 insn: second slot has code 0x%02x "
 			    "dst_reg %d src_reg %d off %d, all must be 0\n",
 			    i + 1, hi->code, hi->dst_reg, hi->src_reg, hi->off);
 		return -EINVAL;
 	}
 	if (hi->imm && !(op == ISA_OP_LDDW || op == ISA_OP_LDDW_MAP_VALUE ||
 			 op == ISA_OP_LDDW_MAP_IDX_VALUE)) {
-		ulog_printf(log, "insn %zu: %s uses reserved field imm of its second slot (= %d)\n", i,
-			    isa_forms[op].name, hi->imm);
+		ulog_printf(log, "insn %zu: %s uses reserved field imm of its second slot (= %d)\n",
+			    i, isa_forms[op].name, hi->imm);
 		return -EINVAL;
 	}
 	return 0;
@@ -197,7 +202,8 @@ static int check_insns(const struct bpf_insn *insns, size_t cnt, uint8_t *mark, 
 				ulog_printf(log, "insn %zu: unknown opcode 0x%02x\n", i, in->code);
 			else
 				ulog_printf(log, "insn %zu: opcode 0x%02x does not take %s %d\n", i,
-					    in->code, match_names[isa_forms[first_form[in->code]].match],
+					    in->code,
+					    match_names[isa_forms[first_form[in->code]].match],
 					    match_field(in, isa_forms[first_form[in->code]].match));
 			return -EINVAL;
 		}
@@ -236,8 +242,10 @@ static int check_subprog_end(const struct bpf_insn *insns, const uint8_t *mark, 
 		e++;
 	*end = e;
 	if ((mark[e - 1] & 2) || isa_decode(&insns[e - 1], &op) || !ends_subprog(op)) {
-		ulog_printf(log, "insn %zu: last insn is not an exit or jmp: the program can fall "
-			    "off its end\n", e - 1);
+		ulog_printf(log,
+			    "insn %zu: last insn is not an exit or jmp: the program can fall "
+			    "off its end\n",
+			    e - 1);
 		return -EINVAL;
 	}
 	return 0;
@@ -255,7 +263,8 @@ int isa_validate(const struct bpf_insn *insns, size_t cnt, struct ulog *log)
 		return -EINVAL;
 	}
 	if (cnt > 1000000) {
-		ulog_printf(log, "program has %zu instructions, more than the limit of 1000000\n", cnt);
+		ulog_printf(log, "program has %zu instructions, more than the limit of 1000000\n",
+			    cnt);
 		return -E2BIG;
 	}
 	mark = calloc(cnt + 1, 1);
@@ -271,7 +280,8 @@ int isa_validate(const struct bpf_insn *insns, size_t cnt, struct ulog *log)
 
 		if (mark[i] & 2) {
 			if (mark[i] & 1) {
-				ulog_printf(log, "insn %zu: call into the middle of ldimm64 insn %zu\n",
+				ulog_printf(log,
+					    "insn %zu: call into the middle of ldimm64 insn %zu\n",
 					    i, i - 1);
 				err = -EINVAL;
 			}
@@ -289,8 +299,8 @@ int isa_validate(const struct bpf_insn *insns, size_t cnt, struct ulog *log)
 			continue;
 		t = target_of(&insns[i], i, fl);
 		if (t < (int64_t)sub_start || t >= (int64_t)sub_end) {
-			ulog_printf(log, "insn %zu: jump out of range from insn %zu to %lld\n", i, i,
-				    (long long)t);
+			ulog_printf(log, "insn %zu: jump out of range from insn %zu to %lld\n", i,
+				    i, (long long)t);
 			err = -EINVAL;
 		} else if (mark[t] & 2) {
 			ulog_printf(log, "insn %zu: jump into the middle of ldimm64 insn %lld\n", i,

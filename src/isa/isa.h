@@ -17,10 +17,10 @@ struct ulog;
 #define BPF_MEMSX 0x80
 #endif
 
-#define ISA_MAX_REG 11          /* r0..r10 */
-#define ISA_FRAME_REG 10        /* r10, read-only */
-#define ISA_MAX_CALL_FRAMES 8   /* the kernel's MAX_CALL_FRAMES */
-#define ISA_STACK_SIZE 512      /* bytes of stack per frame, as MAX_BPF_STACK */
+#define ISA_MAX_REG 11	      /* r0..r10 */
+#define ISA_FRAME_REG 10      /* r10, read-only */
+#define ISA_MAX_CALL_FRAMES 8 /* the kernel's MAX_CALL_FRAMES */
+#define ISA_STACK_SIZE 512    /* bytes of stack per frame, as MAX_BPF_STACK */
 
 enum isa_op {
 #define ISA_OP(name, code, match, match_value, pattern) ISA_OP_##name,
@@ -37,10 +37,10 @@ enum {
 	ISA_USES_SRC = 1 << 1,
 	ISA_USES_OFF = 1 << 2,
 	ISA_USES_IMM = 1 << 3,
-	ISA_WIDE = 1 << 4,      /* LD_IMM64: two slots */
-	ISA_JUMP_OFF = 1 << 5,  /* branch target in off */
-	ISA_JUMP_IMM = 1 << 6,  /* branch target in imm (gotol) */
-	ISA_CALL_IMM = 1 << 7,  /* pc-relative target in imm (local call, func ptr) */
+	ISA_WIDE = 1 << 4,     /* LD_IMM64: two slots */
+	ISA_JUMP_OFF = 1 << 5, /* branch target in off */
+	ISA_JUMP_IMM = 1 << 6, /* branch target in imm (gotol) */
+	ISA_CALL_IMM = 1 << 7, /* pc-relative target in imm (local call, func ptr) */
 	ISA_WRITES_DST = 1 << 8,
 };
 
@@ -48,7 +48,7 @@ struct isa_form {
 	const char *name;
 	const char *pattern;
 	uint8_t code;
-	uint8_t match;          /* enum isa_match */
+	uint8_t match; /* enum isa_match */
 	int32_t match_value;
 };
 

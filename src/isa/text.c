@@ -68,7 +68,8 @@ int isa_disasm_insn(const struct bpf_insn *insns, size_t cnt, size_t idx, char *
 		case 's': put(&o, "w%d", in->src_reg); break;
 		case 'i': put(&o, "%d", in->imm); break;
 		case 'x': put(&o, "0x%x", (uint32_t)in->imm); break;
-		case 'o': case 'j': put(&o, "%+d", in->off); break;
+		case 'o':
+		case 'j': put(&o, "%+d", in->off); break;
 		case 'J': put(&o, "%+d", in->imm); break;
 		case 'c': put(&o, "pc%+d", in->imm); break;
 		case 'n': put(&o, "%d", insns[idx + 1].imm); break;
@@ -86,8 +87,8 @@ int isa_disasm_insn(const struct bpf_insn *insns, size_t cnt, size_t idx, char *
 /* ---- assembler ---- */
 
 struct fixup {
-	size_t insn;      /* instruction whose field gets the label's offset */
-	int field;        /* 'j' (off), 'J' or 'c' (imm) */
+	size_t insn; /* instruction whose field gets the label's offset */
+	int field;   /* 'j' (off), 'J' or 'c' (imm) */
 	unsigned line;
 	char name[64];
 };
@@ -111,8 +112,8 @@ struct asm_state {
 /* What matching one line against a pattern produced. */
 struct match {
 	struct bpf_insn insn[2];
-	int regs_seen;          /* bit per placeholder letter kind: D, S */
-	char label[64];         /* a label used as a jump or call target */
+	int regs_seen;	/* bit per placeholder letter kind: D, S */
+	char label[64]; /* a label used as a jump or call target */
 	int label_field;
 };
 
@@ -258,9 +259,12 @@ static const char *match_placeholder(const char *s, char ph, struct match *m)
 	int64_t v;
 
 	switch (ph) {
-	case 'D': case 'd': case 'S': case 's':
-		return match_reg(s, ph, m);
-	case 'i': case 'x':
+	case 'D':
+	case 'd':
+	case 'S':
+	case 's': return match_reg(s, ph, m);
+	case 'i':
+	case 'x':
 		s = parse_num(s, &v, NULL);
 		if (!s || !fits32(v))
 			return NULL;
@@ -297,14 +301,14 @@ static const char *match_placeholder(const char *s, char ph, struct match *m)
 			return NULL;
 		in->off = (int16_t)v;
 		return s;
-	case 'J': case 'c':
+	case 'J':
+	case 'c':
 		s = parse_target(s, &v, m, ph);
 		if (!s || v < INT32_MIN || v > INT32_MAX)
 			return NULL;
 		in->imm = (int32_t)v;
 		return s;
-	default:
-		return NULL;
+	default: return NULL;
 	}
 }
 
@@ -366,15 +370,18 @@ static int parse_raw(struct asm_state *st, const char *s)
 		s = skip_ws(s);
 		s = parse_num(s, &v[k], NULL);
 		if (!s) {
-			ulog_printf(st->log, "line %u: .raw takes 5 numbers: code dst src off imm\n",
+			ulog_printf(st->log,
+				    "line %u: .raw takes 5 numbers: code dst src off imm\n",
 				    st->line);
 			return -EINVAL;
 		}
 	}
 	if (*skip_ws(s) || v[0] < 0 || v[0] > 255 || v[1] < 0 || v[1] > 15 || v[2] < 0 ||
 	    v[2] > 15 || v[3] < INT16_MIN || v[3] > INT16_MAX || !fits32(v[4])) {
-		ulog_printf(st->log, "line %u: .raw field out of range (code 0-255, dst/src 0-15, "
-			    "off 16-bit, imm 32-bit)\n", st->line);
+		ulog_printf(st->log,
+			    "line %u: .raw field out of range (code 0-255, dst/src 0-15, "
+			    "off 16-bit, imm 32-bit)\n",
+			    st->line);
 		return -EINVAL;
 	}
 	in.code = (uint8_t)v[0];
@@ -447,9 +454,10 @@ static int resolve_fixups(struct asm_state *st)
 		delta = (int64_t)st->labels[k].insn - (int64_t)fx->insn - 1;
 		if (fx->field == 'j') {
 			if (delta < INT16_MIN || delta > INT16_MAX) {
-				ulog_printf(st->log, "line %u: label '%s' is too far for a 16-bit "
-					    "offset (%lld); use gotol\n", fx->line, fx->name,
-					    (long long)delta);
+				ulog_printf(st->log,
+					    "line %u: label '%s' is too far for a 16-bit "
+					    "offset (%lld); use gotol\n",
+					    fx->line, fx->name, (long long)delta);
 				return -EINVAL;
 			}
 			st->insns[fx->insn].off = (int16_t)delta;

@@ -10,15 +10,16 @@
 #include <stddef.h>
 
 struct ulog {
-	char *buf;         /* caller's buffer, NUL-terminated while size > 0 */
-	size_t size;       /* bytes in buf */
-	size_t len;        /* bytes of text now in buf */
-	size_t len_total;  /* bytes ever written (the size needed is len_total + 1) */
+	char *buf;	  /* caller's buffer, NUL-terminated while size > 0 */
+	size_t size;	  /* bytes in buf */
+	size_t len;	  /* bytes of text now in buf */
+	size_t len_total; /* bytes ever written (the size needed is len_total + 1) */
 };
 
 void ulog_init(struct ulog *log, char *buf, size_t size);
 void ulog_printf(struct ulog *log, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void ulog_vprintf(struct ulog *log, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void ulog_vprintf(struct ulog *log, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 int ulog_truncated(const struct ulog *log);
 
 #endif

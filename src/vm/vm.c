@@ -7,8 +7,7 @@
 #include "../util/log.h"
 #include "vm_internal.h"
 
-int vm_prog_create(const struct bpf_insn *insns, size_t cnt, struct ulog *log,
-		   struct vm_prog **out)
+int vm_prog_create(const struct bpf_insn *insns, size_t cnt, struct ulog *log, struct vm_prog **out)
 {
 	struct vm_prog *prog;
 	int err;
@@ -41,8 +40,10 @@ int vm_prog_create(const struct bpf_insn *insns, size_t cnt, struct ulog *log,
 		if (fl & (ISA_JUMP_IMM | ISA_CALL_IMM))
 			d->off = in->imm;
 		if (op == ISA_OP_CALL_KFUNC || ((fl & ISA_WIDE) && op != ISA_OP_LDDW)) {
-			ulog_printf(log, "insn %zu: %s is not supported by this runner: the loader "
-				    "must resolve it first\n", i, isa_forms[op].name);
+			ulog_printf(log,
+				    "insn %zu: %s is not supported by this runner: the loader "
+				    "must resolve it first\n",
+				    i, isa_forms[op].name);
 			vm_prog_free(prog);
 			return -EINVAL;
 		}
@@ -145,14 +146,15 @@ int vm_fault_mem(struct vm_run *run, size_t pc, uint64_t addr, uint64_t size, bo
 	if (addr < top && addr + size > (uint64_t)(uintptr_t)run->stack)
 		return vm_fault_set(run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
 				    "invalid %s of %llu bytes at stack offset %lld (frame pointer "
-				    "%+lld): outside the live stack of %llu bytes", what,
-				    (unsigned long long)size, (long long)(addr - top),
+				    "%+lld): outside the live stack of %llu bytes",
+				    what, (unsigned long long)size, (long long)(addr - top),
 				    (long long)(addr - (run->stack_low + ISA_STACK_SIZE)),
 				    (unsigned long long)(top - run->stack_low));
 	for (size_t i = 0; i < run->region_cnt; i++) {
 		const struct vm_region *r = &run->regions[i];
-		uint64_t d = addr < r->start ? r->start - addr
-			     : addr - r->start < r->len ? 0 : addr - r->start - r->len + 1;
+		uint64_t d = addr < r->start		? r->start - addr
+			     : addr - r->start < r->len ? 0
+							: addr - r->start - r->len + 1;
 
 		if (d < best_dist) {
 			best_dist = d;
@@ -165,14 +167,15 @@ int vm_fault_mem(struct vm_run *run, size_t pc, uint64_t addr, uint64_t size, bo
 				    (unsigned long long)size, best->name,
 				    (long long)(addr - best->start));
 	if (best && best_dist <= 4096)
-		return vm_fault_set(run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
-				    "invalid %s of %llu bytes at %s%+lld: region '%s' has %llu bytes",
-				    what, (unsigned long long)size, best->name,
-				    (long long)(addr - best->start), best->name,
-				    (unsigned long long)best->len);
+		return vm_fault_set(
+			run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
+			"invalid %s of %llu bytes at %s%+lld: region '%s' has %llu bytes", what,
+			(unsigned long long)size, best->name, (long long)(addr - best->start),
+			best->name, (unsigned long long)best->len);
 	return vm_fault_set(run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
 			    "invalid %s of %llu bytes at 0x%llx: not in any region the program "
-			    "was given", what, (unsigned long long)size, (unsigned long long)addr);
+			    "was given",
+			    what, (unsigned long long)size, (unsigned long long)addr);
 }
 
 static bool string_ok(const struct vm_run *run, uint64_t addr)
@@ -198,18 +201,16 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 			ok = size == 0 ||
 			     vm_check_access(run, a, size, h->args[i] == VM_ARG_MEM_RW) != NULL;
 			break;
-		case VM_ARG_STR:
-			ok = string_ok(run, a);
-			break;
+		case VM_ARG_STR: ok = string_ok(run, a); break;
 		case VM_ARG_ANYTHING:
-		case VM_ARG_SIZE:
-			break;
+		case VM_ARG_SIZE: break;
 		}
 		if (!ok)
 			return vm_fault_set(run, VM_FAULT_HELPER_ARG, pc, a, (uint32_t)size,
 					    "helper %s: argument R%d (0x%llx, size %llu) is not "
-					    "memory the program may %s", h->name, i + 1,
-					    (unsigned long long)a, (unsigned long long)size,
+					    "memory the program may %s",
+					    h->name, i + 1, (unsigned long long)a,
+					    (unsigned long long)size,
 					    h->args[i] == VM_ARG_MEM_RW ? "write" : "read");
 	}
 	return 0;

@@ -18,22 +18,22 @@ struct vm_run;
 
 /* A helper: r0 = fn(r1, ..., r5, run). The run gives access to the caller's
  * context (run->user) and lets a helper stop the program (vm_run_stop). */
-typedef uint64_t (*vm_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
-				 uint64_t r5, struct vm_run *run);
+typedef uint64_t (*vm_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+				 struct vm_run *run);
 
 /* How the checked interpreter validates a helper's argument before the call. */
 enum vm_arg {
-	VM_ARG_ANYTHING = 0,  /* any value */
-	VM_ARG_MEM_RO,        /* pointer to memory read by the helper, size in the next arg */
-	VM_ARG_MEM_RW,        /* pointer to memory written by the helper, size in the next arg */
-	VM_ARG_SIZE,          /* the size belonging to the previous argument */
-	VM_ARG_STR,           /* pointer to a NUL-terminated string inside one region */
+	VM_ARG_ANYTHING = 0, /* any value */
+	VM_ARG_MEM_RO,	     /* pointer to memory read by the helper, size in the next arg */
+	VM_ARG_MEM_RW,	     /* pointer to memory written by the helper, size in the next arg */
+	VM_ARG_SIZE,	     /* the size belonging to the previous argument */
+	VM_ARG_STR,	     /* pointer to a NUL-terminated string inside one region */
 };
 
 struct vm_helper {
 	const char *name;
 	vm_helper_fn fn;
-	uint8_t args[5];      /* enum vm_arg, r1..r5 */
+	uint8_t args[5]; /* enum vm_arg, r1..r5 */
 };
 
 /* The helpers a run may call, indexed by id; a NULL fn is no helper. */
@@ -45,7 +45,7 @@ struct vm_helper_table {
 /* A decoded instruction: jump and call targets are displacements from the
  * next instruction, immediates sign-extended (LD_IMM64: the whole value). */
 struct vm_insn {
-	uint16_t op;   /* enum isa_op */
+	uint16_t op; /* enum isa_op */
 	uint8_t dst;
 	uint8_t src;
 	int32_t off;
@@ -69,42 +69,42 @@ struct vm_region {
 
 enum vm_fault_kind {
 	VM_FAULT_NONE,
-	VM_FAULT_MEM,           /* access outside every region, or a write to read-only memory */
-	VM_FAULT_ALIGN,         /* misaligned atomic */
-	VM_FAULT_JUMP,          /* control left the program */
-	VM_FAULT_CALL,          /* unknown helper, frame limit */
-	VM_FAULT_HELPER_ARG,    /* a helper argument failed its check */
-	VM_FAULT_INSN_LIMIT,    /* too many instructions executed */
-	VM_FAULT_HELPER,        /* a helper reported an error and stopped the run */
+	VM_FAULT_MEM,	     /* access outside every region, or a write to read-only memory */
+	VM_FAULT_ALIGN,	     /* misaligned atomic */
+	VM_FAULT_JUMP,	     /* control left the program */
+	VM_FAULT_CALL,	     /* unknown helper, frame limit */
+	VM_FAULT_HELPER_ARG, /* a helper argument failed its check */
+	VM_FAULT_INSN_LIMIT, /* too many instructions executed */
+	VM_FAULT_HELPER,     /* a helper reported an error and stopped the run */
 };
 
 struct vm_fault {
 	enum vm_fault_kind kind;
-	size_t pc;              /* instruction index */
+	size_t pc; /* instruction index */
 	uint64_t addr;
 	uint32_t size;
-	char msg[192];          /* one line, names the instruction, address and region */
+	char msg[192]; /* one line, names the instruction, address and region */
 };
 
 struct vm_run {
 	/* set by the caller */
 	const struct vm_prog *prog;
 	struct vm_helper_table helpers;
-	uint64_t args[5];               /* r1..r5 at entry */
-	const uint8_t *pkt;             /* packet for LD_ABS/LD_IND */
+	uint64_t args[5];   /* r1..r5 at entry */
+	const uint8_t *pkt; /* packet for LD_ABS/LD_IND */
 	size_t pkt_len;
 	struct vm_region regions[VM_MAX_REGIONS];
 	size_t region_cnt;
-	uint64_t insn_limit;            /* checked only; 0 means VM_DEFAULT_INSN_LIMIT */
-	void *user;                     /* for helpers */
+	uint64_t insn_limit; /* checked only; 0 means VM_DEFAULT_INSN_LIMIT */
+	void *user;	     /* for helpers */
 	/* results */
 	uint64_t r0;
-	uint64_t insn_executed;         /* checked only */
+	uint64_t insn_executed; /* checked only */
 	struct vm_fault fault;
 	/* internal */
 	bool stop;
 	uint64_t stop_r0;
-	uint64_t stack_low;             /* lowest live stack address (checked) */
+	uint64_t stack_low; /* lowest live stack address (checked) */
 	_Alignas(16) uint8_t stack[ISA_MAX_CALL_FRAMES * ISA_STACK_SIZE];
 };
 

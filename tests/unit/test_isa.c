@@ -17,8 +17,8 @@ static void test_table_contiguous(void)
 				for (int m = a + 1; m < b; m++)
 					CHECK(isa_forms[m].code == isa_forms[a].code,
 					      "%s and %s share code 0x%02x but %s sits between",
-					      isa_forms[a].name, isa_forms[b].name, isa_forms[a].code,
-					      isa_forms[m].name);
+					      isa_forms[a].name, isa_forms[b].name,
+					      isa_forms[a].code, isa_forms[m].name);
 }
 
 /* An instance of form op with distinctive field values where the form uses them. */
@@ -119,15 +119,15 @@ static void test_reserved_fields(void)
 			bad.off = 3;
 			prog[0] = bad;
 			CHECK(validate(prog, 3, logbuf, sizeof(logbuf)) == -EINVAL &&
-			      strstr(logbuf, "reserved field off"), "%s with off set: %s", f->name,
-			      logbuf);
+				      strstr(logbuf, "reserved field off"),
+			      "%s with off set: %s", f->name, logbuf);
 			instance((enum isa_op)op, 0, prog);
 		}
 		if (!(fl & ISA_USES_SRC) && f->match != ISA_MATCH_SRC) {
 			prog[0].src_reg = 1;
 			CHECK(validate(prog, 3, logbuf, sizeof(logbuf)) == -EINVAL &&
-			      strstr(logbuf, "reserved field src_reg"), "%s with src set: %s",
-			      f->name, logbuf);
+				      strstr(logbuf, "reserved field src_reg"),
+			      "%s with src set: %s", f->name, logbuf);
 		}
 	}
 }
@@ -154,7 +154,8 @@ static void test_program_shape(void)
 {
 	char logbuf[256];
 	struct bpf_insn fall[1] = {{.code = BPF_ALU64 | BPF_MOV | BPF_K}};
-	struct bpf_insn far[2] = {{.code = BPF_JMP | BPF_JA, .off = 5}, {.code = BPF_JMP | BPF_EXIT}};
+	struct bpf_insn far[2] = {{.code = BPF_JMP | BPF_JA, .off = 5},
+				  {.code = BPF_JMP | BPF_EXIT}};
 	struct bpf_insn mid[4] = {
 		{.code = BPF_JMP | BPF_JA, .off = 1},
 		{.code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1},
@@ -165,13 +166,17 @@ static void test_program_shape(void)
 				  {.code = BPF_JMP | BPF_EXIT}};
 
 	CHECK(validate(fall, 1, logbuf, sizeof(logbuf)) == -EINVAL &&
-	      strstr(logbuf, "last insn is not an exit or jmp"), "%s", logbuf);
+		      strstr(logbuf, "last insn is not an exit or jmp"),
+	      "%s", logbuf);
 	CHECK(validate(far, 2, logbuf, sizeof(logbuf)) == -EINVAL &&
-	      strstr(logbuf, "insn 0: jump out of range from insn 0 to 6"), "%s", logbuf);
+		      strstr(logbuf, "insn 0: jump out of range from insn 0 to 6"),
+	      "%s", logbuf);
 	CHECK(validate(mid, 4, logbuf, sizeof(logbuf)) == -EINVAL &&
-	      strstr(logbuf, "jump into the middle of ldimm64 insn 1"), "%s", logbuf);
+		      strstr(logbuf, "jump into the middle of ldimm64 insn 1"),
+	      "%s", logbuf);
 	CHECK(validate(r10, 2, logbuf, sizeof(logbuf)) == -EINVAL &&
-	      strstr(logbuf, "frame pointer is read only"), "%s", logbuf);
+		      strstr(logbuf, "frame pointer is read only"),
+	      "%s", logbuf);
 	CHECK(validate(fall, 0, logbuf, sizeof(logbuf)) == -EINVAL, "empty program accepted");
 }
 
@@ -195,7 +200,8 @@ static void test_asm_errors(void)
 
 		ulog_init(&log, logbuf, sizeof(logbuf));
 		CHECK(isa_asm(cases[i].text, &insns, &cnt, &log) == -EINVAL &&
-		      strstr(logbuf, cases[i].msg), "'%s': %s", cases[i].text, logbuf);
+			      strstr(logbuf, cases[i].msg),
+		      "'%s': %s", cases[i].text, logbuf);
 		free(insns);
 	}
 }
@@ -210,7 +216,8 @@ static void test_asm_accepts_log_lines(void)
 
 	ulog_init(&log, logbuf, sizeof(logbuf));
 	CHECK(isa_asm("0: (b7) r0 = 0 ; set r0\n1: (95) exit\n", &insns, &cnt, &log) == 0 &&
-	      cnt == 2 && insns[0].code == 0xb7 && insns[1].code == 0x95, "%s", logbuf);
+		      cnt == 2 && insns[0].code == 0xb7 && insns[1].code == 0x95,
+	      "%s", logbuf);
 	free(insns);
 }
 

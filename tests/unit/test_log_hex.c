@@ -36,10 +36,13 @@ static void test_hex(void)
 	size_t len, bad;
 
 	CHECK(hex_decode("00 ff\n1A", 8, &out, &len, &bad) == 0 && len == 3 && out[0] == 0 &&
-	      out[1] == 0xff && out[2] == 0x1a, "decode");
+		      out[1] == 0xff && out[2] == 0x1a,
+	      "decode");
 	free(out);
-	CHECK(hex_decode("0g", 2, &out, &len, &bad) == -EINVAL && bad == 1, "bad digit at %zu", bad);
-	CHECK(hex_decode("abc", 3, &out, &len, &bad) == -EINVAL && bad == 3, "odd count at %zu", bad);
+	CHECK(hex_decode("0g", 2, &out, &len, &bad) == -EINVAL && bad == 1, "bad digit at %zu",
+	      bad);
+	CHECK(hex_decode("abc", 3, &out, &len, &bad) == -EINVAL && bad == 3, "odd count at %zu",
+	      bad);
 	CHECK(hex_decode("", 0, &out, &len, &bad) == 0 && len == 0, "empty");
 	free(out);
 	CHECK(hex_looks_like((const uint8_t *)"b7 00\n", 6), "hex text");
