@@ -5,8 +5,8 @@ BUILD ?= build
 OPT ?= -O2
 WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes -Wstrict-prototypes \
 	-Wimplicit-fallthrough -Wformat=2 -Wpointer-arith -Wcast-qual -Wundef
-CFLAGS ?= $(OPT) -g
-CFLAGS += -std=gnu11 -fvisibility=hidden $(WARN) -Iinclude -D_GNU_SOURCE
+SAN ?=
+ALL_CFLAGS = $(OPT) -g $(SAN) -std=gnu11 -fvisibility=hidden $(WARN) -Iinclude -D_GNU_SOURCE $(CFLAGS)
 LDLIBS += -lpthread -lm
 
 LIB_SRCS := $(sort $(wildcard src/*/*.c))
@@ -23,28 +23,27 @@ all: $(BIN) $(BUILD)/tests/run_data $(UNIT_BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(BIN): $(TOOL_OBJS) $(LIB)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/run_data: $(BUILD)/tests/run_data.o $(LIB)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 test: all
 	tests/run.sh $(BUILD)
 
 asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \
-		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
-		LDFLAGS="-fsanitize=address,undefined" test
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
 
 # libFuzzer target: bytes -> validate -> checked interpreter.
 FUZZ_BIN := build-fuzz/fuzz_exec
@@ -58,7 +57,7 @@ fuzz: $(FUZZ_BIN)
 	@mkdir -p build-fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus fuzz/seeds
 
-check: test check-format fuzz
+check: test asan check-format fuzz
 
 bench: $(BIN)
 	$(MAKE) -C bench BPFHOST_BUILD=../$(BUILD)
