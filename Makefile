@@ -18,8 +18,12 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 LIB := $(BUILD)/libbpfhost.a
 BIN := $(BUILD)/bpfhost
 
-.PHONY: all test asan check fuzz bench format check-format clean example
-all: $(BIN) $(BUILD)/tests/run_data $(UNIT_BINS)
+.PHONY: all test asan check fuzz bench format check-format clean example conformance
+all: $(BIN) $(BIN)-exec $(BUILD)/tests/run_data $(UNIT_BINS)
+
+# the bpf_conformance plugin entry point: bpfhost-exec [MEMORY] [OPTIONS]
+$(BIN)-exec: $(BIN)
+	ln -sf bpfhost $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -70,6 +74,14 @@ check-format:
 
 example: $(BIN)
 	examples/run.sh $(BUILD)
+
+# The public ISA conformance suite (bpf_conformance, not in this repository):
+# make conformance CONFORMANCE_DIR=path/to/bpf_conformance/tests
+CONFORMANCE_DIR ?= ../conformance/tests
+conformance: $(BIN)
+	@test -d "$(CONFORMANCE_DIR)" || { echo "no suite at $(CONFORMANCE_DIR): set CONFORMANCE_DIR"; exit 1; }
+	python3 tests/conformance/run.py -r --plugin $(BIN) --plugin-args "--interp checked" $(CONFORMANCE_DIR)
+	python3 tests/conformance/run.py -r --plugin $(BIN) --plugin-args "--interp fast" $(CONFORMANCE_DIR)
 
 clean:
 	rm -rf build build-asan build-fuzz

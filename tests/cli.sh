@@ -42,6 +42,12 @@ expect "exec memory checked" 0 "60" "" -- sh -c "\"$B\" exec '10 20 30 ' < \"$T/
 expect "exec memory fast" 0 "60" "" -- sh -c "\"$B\" exec --interp fast '10 20 30 ' < \"$T/sum.hex\""
 expect "exec repeat" 0 "60" "ns per instruction" -- sh -c "\"$B\" exec --repeat 100 '10 20 30 ' < \"$T/sum.hex\""
 
+# the conformance runner's exact form: PLUGIN [MEMORY] [OPTIONS], bytes as "%02x  "
+sed 's/\(..\)/\1  /g' "$T/sum.hex" >"$T/sum.suite"
+expect "plugin entry" 0 "60" "" -- sh -c "\"$B-exec\" '10  20  30  ' --interp fast < \"$T/sum.suite\""
+expect "plugin no memory" 0 "0" "" -- sh -c "\"$B-exec\" --interp checked < \"$T/sum.suite\""
+expect "plugin empty memory" 0 "0" "" -- sh -c "\"$B-exec\" '' < \"$T/sum.suite\""
+
 # faults and bad input: a clear message, a non-zero exit, never a crash
 printf 'r0 = *(u64 *)(r1 +0)\nexit\n' | "$B" asm --hex >"$T/oob.hex"
 expect "exec fault" 1 "" "insn 0: invalid read of 8 bytes at mem+0: region 'mem' has 4 bytes" -- \

@@ -92,6 +92,12 @@ int cli_program_bytes(const char *path, int force, struct bpf_insn **insns, size
 
 int main(int argc, char **argv)
 {
+	const char *self = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+
+	/* As "bpfhost-exec" this is a bpf_conformance plugin: its runner starts
+	 * PLUGIN [MEMORY] [OPTIONS...] and cannot put a command word first. */
+	if (!strcmp(self, "bpfhost-exec"))
+		return cmd_exec(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

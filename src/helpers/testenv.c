@@ -13,7 +13,7 @@ static uint64_t gather_bytes(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uin
 	       (e & 0xff);
 }
 
-/* XORs each of n bytes at p with 42; returns p */
+/* XORs each of n bytes at p with 42; returns 0 */
 static uint64_t memfrob_helper(uint64_t p, uint64_t n, uint64_t r3, uint64_t r4, uint64_t r5,
 			       struct vm_run *run)
 {
@@ -22,7 +22,7 @@ static uint64_t memfrob_helper(uint64_t p, uint64_t n, uint64_t r3, uint64_t r4,
 	(void)r3, (void)r4, (void)r5, (void)run;
 	for (uint64_t i = 0; i < n; i++)
 		s[i] ^= 42;
-	return p;
+	return 0;
 }
 
 static uint64_t no_op(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
@@ -32,16 +32,17 @@ static uint64_t no_op(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64
 	return 0;
 }
 
-/* integer square root of the low 32 bits, rounded down */
+/* the integer square root of x, rounded down */
 static uint64_t sqrti(uint64_t x, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 		      struct vm_run *run)
 {
-	uint64_t v = (uint32_t)x, r = (uint64_t)sqrt((double)v);
+	uint64_t r = (uint64_t)sqrt((double)x);
 
 	(void)r2, (void)r3, (void)r4, (void)r5, (void)run;
-	while (r * r > v)
+	/* the double may be off by one either way for large x; divide, never overflow */
+	while (r && r > x / r)
 		r--;
-	while ((r + 1) * (r + 1) <= v)
+	while ((r + 1) <= x / (r + 1))
 		r++;
 	return r;
 }
