@@ -18,7 +18,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
 LIB := $(BUILD)/libbpfhost.a
 BIN := $(BUILD)/bpfhost
 
-.PHONY: all test asan check fuzz bench format check-format clean example conformance
+.PHONY: all test asan switch-test check fuzz bench format check-format clean example conformance
 all: $(BIN) $(BIN)-exec $(BUILD)/tests/run_data $(UNIT_BINS)
 
 # the bpf_conformance plugin entry point: bpfhost-exec [MEMORY] [OPTIONS]
@@ -61,7 +61,11 @@ fuzz: $(FUZZ_BIN)
 	@mkdir -p build-fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus fuzz/seeds
 
-check: test asan check-format fuzz
+# the interpreters built with a switch instead of computed goto, every enum case checked
+switch-test:
+	$(MAKE) BUILD=build-switch CFLAGS="-DVM_NO_COMPUTED_GOTO -Wswitch-enum" test
+
+check: test asan switch-test check-format fuzz
 
 bench: $(BIN)
 	$(MAKE) -C bench BPFHOST_BUILD=../$(BUILD)
@@ -84,6 +88,6 @@ conformance: $(BIN)
 	python3 tests/conformance/run.py -r --plugin $(BIN) --plugin-args "--interp fast" $(CONFORMANCE_DIR)
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-switch build-fuzz
 
 -include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)

@@ -34,18 +34,17 @@ static volatile uint64_t sink;
 
 /* ---- programs and their native twins ---- */
 
-static const char alu_text[] =
-	"r0 = 0\n"
-	"r2 = 0\n"
-	"loop:\n"
-	"r3 = r2\n"
-	"r3 *= 0x9e3779b1\n"
-	"r3 ^= r0\n"
-	"r3 >>= 3\n"
-	"r0 += r3\n"
-	"r2 += 1\n"
-	"if r2 < r1 goto loop\n"
-	"exit\n";
+static const char alu_text[] = "r0 = 0\n"
+			       "r2 = 0\n"
+			       "loop:\n"
+			       "r3 = r2\n"
+			       "r3 *= 0x9e3779b1\n"
+			       "r3 ^= r0\n"
+			       "r3 >>= 3\n"
+			       "r0 += r3\n"
+			       "r2 += 1\n"
+			       "if r2 < r1 goto loop\n"
+			       "exit\n";
 
 static __attribute__((noinline)) uint64_t alu_native(uint64_t n)
 {
@@ -62,34 +61,33 @@ static __attribute__((noinline)) uint64_t alu_native(uint64_t n)
 }
 
 /* fills 256 bytes of stack, then an FNV-1a hash over them */
-static const char fnv_text[] =
-	"r2 = r10\n"
-	"r2 += -256\n"
-	"r3 = 0\n"
-	"fill:\n"
-	"r4 = r3\n"
-	"r4 *= 7\n"
-	"*(u8 *)(r2 +0) = r4\n"
-	"r2 += 1\n"
-	"r3 += 1\n"
-	"if r3 < 256 goto fill\n"
-	"r0 = 0xcbf29ce484222325 ll\n"
-	"r5 = 0x100000001b3 ll\n"
-	"r6 = 0\n"
-	"round:\n"
-	"r2 = r10\n"
-	"r2 += -256\n"
-	"r3 = 0\n"
-	"hash:\n"
-	"r4 = *(u8 *)(r2 +0)\n"
-	"r0 ^= r4\n"
-	"r0 *= r5\n"
-	"r2 += 1\n"
-	"r3 += 1\n"
-	"if r3 < 256 goto hash\n"
-	"r6 += 1\n"
-	"if r6 < r1 goto round\n"
-	"exit\n";
+static const char fnv_text[] = "r2 = r10\n"
+			       "r2 += -256\n"
+			       "r3 = 0\n"
+			       "fill:\n"
+			       "r4 = r3\n"
+			       "r4 *= 7\n"
+			       "*(u8 *)(r2 +0) = r4\n"
+			       "r2 += 1\n"
+			       "r3 += 1\n"
+			       "if r3 < 256 goto fill\n"
+			       "r0 = 0xcbf29ce484222325 ll\n"
+			       "r5 = 0x100000001b3 ll\n"
+			       "r6 = 0\n"
+			       "round:\n"
+			       "r2 = r10\n"
+			       "r2 += -256\n"
+			       "r3 = 0\n"
+			       "hash:\n"
+			       "r4 = *(u8 *)(r2 +0)\n"
+			       "r0 ^= r4\n"
+			       "r0 *= r5\n"
+			       "r2 += 1\n"
+			       "r3 += 1\n"
+			       "if r3 < 256 goto hash\n"
+			       "r6 += 1\n"
+			       "if r6 < r1 goto round\n"
+			       "exit\n";
 
 static __attribute__((noinline)) uint64_t fnv_native(uint64_t n)
 {
@@ -108,27 +106,26 @@ static __attribute__((noinline)) uint64_t fnv_native(uint64_t n)
 }
 
 /* sum of Collatz path lengths for 1..n: data-dependent branches, a division */
-static const char collatz_text[] =
-	"r0 = 0\n"
-	"r2 = 1\n"
-	"outer:\n"
-	"r3 = r2\n"
-	"inner:\n"
-	"if r3 == 1 goto next\n"
-	"r0 += 1\n"
-	"r4 = r3\n"
-	"r4 &= 1\n"
-	"if r4 != 0 goto odd\n"
-	"r3 /= 2\n"
-	"goto inner\n"
-	"odd:\n"
-	"r3 *= 3\n"
-	"r3 += 1\n"
-	"goto inner\n"
-	"next:\n"
-	"r2 += 1\n"
-	"if r2 <= r1 goto outer\n"
-	"exit\n";
+static const char collatz_text[] = "r0 = 0\n"
+				   "r2 = 1\n"
+				   "outer:\n"
+				   "r3 = r2\n"
+				   "inner:\n"
+				   "if r3 == 1 goto next\n"
+				   "r0 += 1\n"
+				   "r4 = r3\n"
+				   "r4 &= 1\n"
+				   "if r4 != 0 goto odd\n"
+				   "r3 /= 2\n"
+				   "goto inner\n"
+				   "odd:\n"
+				   "r3 *= 3\n"
+				   "r3 += 1\n"
+				   "goto inner\n"
+				   "next:\n"
+				   "r2 += 1\n"
+				   "if r2 <= r1 goto outer\n"
+				   "exit\n";
 
 static __attribute__((noinline)) uint64_t collatz_native(uint64_t n)
 {
@@ -156,8 +153,7 @@ static double now_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static double time_vm(const struct vm_prog *prog, uint64_t n, int checked, int reps,
-		      uint64_t *r0)
+static double time_vm(const struct vm_prog *prog, uint64_t n, int checked, int reps, uint64_t *r0)
 {
 	struct vm_run *run = malloc(sizeof(*run));
 	double best = 1e30;
@@ -213,15 +209,15 @@ static double time_kernel(const struct bpf_insn *insns, size_t cnt, uint64_t n, 
 
 	if (!p)
 		return -ENOMEM;
-	p[0] = (struct bpf_insn){.code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1,
-				 .imm = (int32_t)(uint32_t)n};
+	p[0] = (struct bpf_insn){
+		.code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .imm = (int32_t)(uint32_t)n};
 	p[1] = (struct bpf_insn){.imm = (int32_t)(uint32_t)(n >> 32)};
 	memcpy(p + 2, insns, cnt * sizeof(*p));
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = BPF_PROG_TYPE_XDP;
 	attr.insns = (uint64_t)(uintptr_t)p;
 	attr.insn_cnt = (uint32_t)(cnt + 2);
-	attr.license = (uint64_t)(uintptr_t)"GPL";
+	attr.license = (uint64_t)(uintptr_t) "GPL";
 	log[0] = '\0';
 	fd = (int)syscall(__NR_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
 	first_err = errno;
@@ -288,7 +284,8 @@ int main(int argc, char **argv)
 		char why[256] = "", kern[32], kratio[32];
 		size_t cnt;
 
-		if (isa_asm(b->text, &insns, &cnt, NULL) || vm_prog_create(insns, cnt, NULL, &prog)) {
+		if (isa_asm(b->text, &insns, &cnt, NULL) ||
+		    vm_prog_create(insns, cnt, NULL, &prog)) {
 			printf("%s: does not assemble\n", b->name);
 			return 1;
 		}
@@ -304,8 +301,8 @@ int main(int argc, char **argv)
 		if (r_fast != r_native || r_checked != r_native ||
 		    (t_kernel >= 0 && r_kernel != (uint32_t)r_native)) {
 			printf("%s: results differ: fast %" PRIx64 " checked %" PRIx64
-			       " native %" PRIx64 " kernel %x\n", b->name, r_fast, r_checked,
-			       r_native, r_kernel);
+			       " native %" PRIx64 " kernel %x\n",
+			       b->name, r_fast, r_checked, r_native, r_kernel);
 			bad = 1;
 		}
 		if (t_kernel >= 0) {
@@ -316,7 +313,8 @@ int main(int argc, char **argv)
 			snprintf(kratio, sizeof(kratio), "n/a");
 		}
 		double per_insn = t_fast / (double)insns_per_run;
-		printf("%-13s %8" PRIu64 " | %8.3f %8.3f | %9.0f %8.1fx | %10s %10s | %.1fx faster\n",
+		printf("%-13s %8" PRIu64
+		       " | %8.3f %8.3f | %9.0f %8.1fx | %10s %10s | %.1fx faster\n",
 		       b->name, insns_per_run, per_insn, t_checked / (double)insns_per_run,
 		       t_native, t_fast / t_native, kern, kratio, UBPF_NS_PER_INSN / per_insn);
 		if (t_kernel < 0)
@@ -327,6 +325,7 @@ int main(int argc, char **argv)
 		free(insns);
 	}
 	printf("\nfast interpreter vs uBPF's interpreter (4.5 ns/insn): at least %.1fx faster "
-	       "(target: 1.5x)\n", worst_speedup);
+	       "(target: 1.5x)\n",
+	       worst_speedup);
 	return bad;
 }

@@ -131,8 +131,13 @@ int vm_fault_set(struct vm_run *run, enum vm_fault_kind kind, size_t pc, uint64_
 	switch (kind) {
 	case VM_FAULT_INSN_LIMIT: return -E2BIG;
 	case VM_FAULT_CALL: return -EINVAL;
-	default: return -EFAULT;
+	case VM_FAULT_NONE:
+	case VM_FAULT_MEM:
+	case VM_FAULT_ALIGN:
+	case VM_FAULT_JUMP:
+	case VM_FAULT_HELPER_ARG: break;
 	}
+	return -EFAULT;
 }
 
 /* Describes a failed access: which region it touched or came nearest to. */

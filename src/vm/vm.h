@@ -75,7 +75,6 @@ enum vm_fault_kind {
 	VM_FAULT_CALL,	     /* unknown helper, frame limit */
 	VM_FAULT_HELPER_ARG, /* a helper argument failed its check */
 	VM_FAULT_INSN_LIMIT, /* too many instructions executed */
-	VM_FAULT_HELPER,     /* a helper reported an error and stopped the run */
 };
 
 struct vm_fault {
