@@ -148,13 +148,16 @@ int vm_fault_mem(struct vm_run *run, size_t pc, uint64_t addr, uint64_t size, bo
 	const struct vm_region *best = NULL;
 	uint64_t best_dist = UINT64_MAX;
 
-	if (addr < top && addr + size > (uint64_t)(uintptr_t)run->stack)
+	if (addr < top + ISA_STACK_SIZE && addr + size > (uint64_t)(uintptr_t)run->stack) {
+		uint64_t fp = run->stack_low + ISA_STACK_SIZE;
+
 		return vm_fault_set(run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
-				    "invalid %s of %llu bytes at stack offset %lld (frame pointer "
-				    "%+lld): outside the live stack of %llu bytes",
-				    what, (unsigned long long)size, (long long)(addr - top),
-				    (long long)(addr - (run->stack_low + ISA_STACK_SIZE)),
-				    (unsigned long long)(top - run->stack_low));
+				    "invalid %s of %llu bytes at r10%+lld in frame %llu: outside "
+				    "the live stack (%d bytes per frame)",
+				    what, (unsigned long long)size, (long long)(addr - fp),
+				    (unsigned long long)((top - fp) / ISA_STACK_SIZE),
+				    ISA_STACK_SIZE);
+	}
 	for (size_t i = 0; i < run->region_cnt; i++) {
 		const struct vm_region *r = &run->regions[i];
 		uint64_t d = addr < r->start		? r->start - addr
