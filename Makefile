@@ -36,7 +36,7 @@ $(LIB): $(LIB_OBJS)
 $(BIN): $(TOOL_OBJS) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/tests/run_data: $(BUILD)/tests/run_data.o $(LIB)
+$(BUILD)/tests/run_data: $(BUILD)/tests/run_data.o $(BUILD)/tests/kernel.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIB)

@@ -10,7 +10,7 @@ for t in "$build"/tests/unit/*; do
 	if "$t"; then echo "ok   unit $(basename "$t")"; else echo "FAIL unit $(basename "$t")"; status=1; fi
 done
 
-if "$build"/tests/run_data "$here"/data/*.td; then :; else status=1; fi
+if "$build"/tests/run_data --kernel "$here"/data/*.td; then :; else status=1; fi
 
 if BPFHOST="$build/bpfhost" sh "$here/cli.sh"; then echo "ok   cli"; else echo "FAIL cli"; status=1; fi
 

@@ -26,6 +26,7 @@
 #include "../src/util/hex.h"
 #include "../src/util/log.h"
 #include "../src/vm/vm.h"
+#include "kernel.h"
 
 enum { S_ASM, S_RAW, S_MEM, S_RESULT, S_MEM_OUT, S_FAULT, S_INVALID, S_MAX_INSNS, S_COUNT };
 static const char *const section_names[S_COUNT] = {
@@ -40,6 +41,9 @@ struct tcase {
 };
 
 static unsigned failures, passes;
+/* the kernel as oracle: cases compared, and cases its verifier refused */
+static int kernel_ok;
+static unsigned kernel_compared, kernel_refused;
 
 static void fail(const struct tcase *tc, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -159,7 +163,55 @@ static void run_one(const struct vm_prog *prog, const uint8_t *mem, size_t mem_l
 	free(run);
 }
 
-static void check_runs(const struct tcase *tc, const struct vm_prog *prog)
+/* Cases without memory and without helpers or packet loads also run in the
+ * kernel, as the subprogram of a wrapper that returns the low or the high half
+ * of r0 (XDP's retval has 32 bits). Cases the kernel's verifier refuses (e.g.
+ * reading a register it considers uninitialised) are counted, not failed. */
+static void check_kernel(const struct tcase *tc, const struct bpf_insn *insns, size_t cnt,
+			 uint64_t want)
+{
+	uint8_t data[64] = {0};
+	struct bpf_insn *w;
+	uint32_t half[2];
+	char why[256];
+
+	if (!kernel_ok || tc->sec[S_MEM] || tc->sec[S_FAULT] || tc->sec[S_MAX_INSNS])
+		return;
+	for (size_t i = 0; i < cnt; i++) {
+		enum isa_op op;
+
+		if (!isa_decode(&insns[i], &op) &&
+		    (op == ISA_OP_CALL_HELPER || op == ISA_OP_CALLX ||
+		     (op >= ISA_OP_LDABSW && op <= ISA_OP_LDINDB)))
+			return;
+	}
+	w = calloc(cnt + 3, sizeof(*w));
+	if (!w)
+		return;
+	w[0] = (struct bpf_insn){.code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = 2};
+	w[2] = (struct bpf_insn){.code = BPF_JMP | BPF_EXIT};
+	memcpy(w + 3, insns, cnt * sizeof(*w));
+	for (int k = 0; k < 2; k++) {
+		w[1] = k ? (struct bpf_insn){.code = BPF_ALU64 | BPF_RSH | BPF_K, .imm = 32}
+			 : (struct bpf_insn){.code = BPF_ALU | BPF_MOV | BPF_X};
+		if (kernel_run_xdp(w, cnt + 3, data, sizeof(data), &half[k], why, sizeof(why))) {
+			if (getenv("RUN_DATA_VERBOSE"))
+				printf("kernel refused %s:%u: %s: %s\n", tc->file, tc->line,
+				       tc->name, why);
+			kernel_refused++;
+			free(w);
+			return;
+		}
+	}
+	free(w);
+	kernel_compared++;
+	if (((uint64_t)half[1] << 32 | half[0]) != want)
+		fail(tc, "the kernel returns r0 = 0x%" PRIx64 ", bpfhost 0x%" PRIx64,
+		     (uint64_t)half[1] << 32 | half[0], want);
+}
+
+static void check_runs(const struct tcase *tc, const struct vm_prog *prog,
+		       const struct bpf_insn *insns, size_t cnt)
 {
 	uint8_t *mem = NULL, *mem_out = NULL;
 	size_t mem_len = 0, out_len = 0;
@@ -212,6 +264,7 @@ static void check_runs(const struct tcase *tc, const struct vm_prog *prog)
 		goto out;
 	}
 	passes++;
+	check_kernel(tc, insns, cnt, c.r0);
 out:
 	free(c.mem);
 	free(f.mem);
@@ -254,7 +307,7 @@ static void run_case(struct tcase *tc)
 		return;
 	}
 	check_roundtrip(tc, insns, cnt);
-	check_runs(tc, prog);
+	check_runs(tc, prog, insns, cnt);
 	vm_prog_free(prog);
 	free(insns);
 }
@@ -327,12 +380,23 @@ static int run_file(const char *path)
 
 int main(int argc, char **argv)
 {
-	int bad_files = 0;
+	int bad_files = 0, first = 1;
+	char why[256];
 
-	for (int i = 1; i < argc; i++)
+	if (argc > 1 && !strcmp(argv[1], "--kernel")) {
+		first = 2;
+		kernel_ok = kernel_probe(why, sizeof(why)) == 0;
+		if (!kernel_ok)
+			printf("run_data: NOTICE: kernel differential skipped: %s\n", why);
+	}
+	for (int i = first; i < argc; i++)
 		if (run_file(argv[i]))
 			bad_files++;
 	printf("run_data: %u passed, %u failed, %d unreadable files\n", passes, failures,
 	       bad_files);
+	if (kernel_ok)
+		printf("run_data: kernel differential: %u cases compared with Linux (64-bit r0), "
+		       "%u refused by its verifier\n",
+		       kernel_compared, kernel_refused);
 	return failures || bad_files ? 1 : 0;
 }
