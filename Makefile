@@ -49,17 +49,25 @@ asan:
 	$(MAKE) BUILD=build-asan OPT=-O1 \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" test
 
-# libFuzzer target: bytes -> validate -> checked interpreter.
-FUZZ_BIN := build-fuzz/fuzz_exec
-$(FUZZ_BIN): fuzz/fuzz_exec.c $(LIB_SRCS) $(wildcard src/*/*.h src/*/*.inc src/*/*.def)
+# libFuzzer targets: fuzz_exec (bytes -> validate -> checked interpreter, and
+# the disassembly round trip) and fuzz_asm (text -> assembler -> round trip).
+FUZZ_SRCS := $(LIB_SRCS) $(wildcard src/*/*.h src/*/*.inc src/*/*.def)
+build-fuzz/%: fuzz/%.c $(FUZZ_SRCS)
 	@mkdir -p build-fuzz
 	clang -std=gnu11 -O1 -g -D_GNU_SOURCE -Iinclude -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all fuzz/fuzz_exec.c $(LIB_SRCS) -o $@ -lpthread -lm
+		-fno-sanitize-recover=all $< $(LIB_SRCS) -o $@ -lpthread -lm
 
-FUZZ_SECONDS ?= 30
-fuzz: $(FUZZ_BIN)
-	@mkdir -p build-fuzz/corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build-fuzz/corpus fuzz/seeds
+FUZZ_SECONDS ?= 15
+fuzz: build-fuzz/fuzz_exec build-fuzz/fuzz_asm
+	@for t in exec asm; do \
+		mkdir -p build-fuzz/corpus-$$t; \
+		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+		build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+			build-fuzz/corpus-$$t fuzz/seeds-$$t >build-fuzz/fuzz_$$t.log 2>&1 || \
+			{ tail -40 build-fuzz/fuzz_$$t.log; exit 1; }; \
+		grep '^Done' build-fuzz/fuzz_$$t.log; \
+	done
+
 
 # the interpreters built with a switch instead of computed goto, every enum case checked
 switch-test:

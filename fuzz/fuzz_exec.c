@@ -1,5 +1,5 @@
 /* libFuzzer target: bytes -> validate -> checked interpreter, and
- * disassemble -> assemble for every program that validates.
+ * disassemble -> assemble -> the same bytes, for any bytes at all.
  * Input: byte 0 = memory length (0-255), then that many memory bytes, then
  * instructions. The memory gets its own allocation so that ASan catches any
  * access the checked interpreter lets past its regions; the run gets a small
@@ -34,7 +34,7 @@ static void check_text_roundtrip(const struct bpf_insn *insns, size_t cnt)
 		i += n ? (size_t)n : 1;
 	}
 	if (isa_asm(text, &again, &cnt2, NULL))
-		__builtin_trap(); /* a valid program's disassembly must assemble */
+		__builtin_trap(); /* any disassembly must assemble */
 	if (cnt2 != cnt || memcmp(again, insns, cnt * sizeof(*insns)))
 		__builtin_trap(); /* ... back to the same bytes */
 	free(again);
@@ -65,9 +65,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(mem, data + 1, mem_len);
 	memcpy(insns, data + 1 + mem_len, cnt * sizeof(*insns));
 	ulog_init(&log, logbuf, sizeof(logbuf));
+	if (cnt)
+		check_text_roundtrip(insns, cnt);
 	if (vm_prog_create(insns, cnt, &log, &prog))
 		goto out;
-	check_text_roundtrip(insns, cnt);
 	vm_run_init(run, prog);
 	run->helpers = testenv_helpers();
 	run->args[0] = (uint64_t)(uintptr_t)mem;

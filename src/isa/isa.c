@@ -137,9 +137,16 @@ static int check_fields(const struct bpf_insn *in, size_t i, enum isa_op op, str
 			    in->dst_reg >= ISA_MAX_REG ? in->dst_reg : in->src_reg);
 		return -EINVAL;
 	}
-	if (((fl & ISA_WRITES_DST) && in->dst_reg == ISA_FRAME_REG) ||
-	    (f->pattern[0] == '%' && (f->pattern[1] == 'S' || f->pattern[1] == 's') &&
-	     in->src_reg == ISA_FRAME_REG)) {
+	return 0;
+}
+
+/* The kernel refuses any instruction that writes r10. */
+static int check_frame_write(const struct bpf_insn *in, size_t i, enum isa_op op, struct ulog *log)
+{
+	const char *p = isa_forms[op].pattern;
+
+	if (((form_flags[op] & ISA_WRITES_DST) && in->dst_reg == ISA_FRAME_REG) ||
+	    (p[0] == '%' && (p[1] == 'S' || p[1] == 's') && in->src_reg == ISA_FRAME_REG)) {
 		ulog_printf(log, "insn %zu: frame pointer is read only\n", i);
 		return -EINVAL;
 	}
@@ -172,6 +179,30 @@ static int check_wide(const struct bpf_insn *insns, size_t cnt, size_t i, enum i
 	return 0;
 }
 
+int isa_check_insn(const struct bpf_insn *insns, size_t cnt, size_t i, enum isa_op *op,
+		   struct ulog *log)
+{
+	const struct bpf_insn *in = &insns[i];
+	int err;
+
+	pthread_once(&index_once, build_index);
+	if (isa_decode(in, op)) {
+		unsigned first = first_form[in->code];
+
+		if (first == NO_FORM)
+			ulog_printf(log, "insn %zu: unknown opcode 0x%02x\n", i, in->code);
+		else
+			ulog_printf(log, "insn %zu: opcode 0x%02x does not take %s %d\n", i,
+				    in->code, match_names[isa_forms[first].match],
+				    match_field(in, isa_forms[first].match));
+		return -EINVAL;
+	}
+	err = check_fields(in, i, *op, log);
+	if (!err && (form_flags[*op] & ISA_WIDE))
+		err = check_wide(insns, cnt, i, *op, log);
+	return err;
+}
+
 /* Branch or call target of insns[i], or -1 if it has none. */
 static int64_t target_of(const struct bpf_insn *in, size_t i, unsigned fl)
 {
@@ -197,17 +228,9 @@ static int check_insns(const struct bpf_insn *insns, size_t cnt, uint8_t *mark, 
 		unsigned fl;
 		int err;
 
-		if (isa_decode(in, &op)) {
-			if (first_form[in->code] == NO_FORM)
-				ulog_printf(log, "insn %zu: unknown opcode 0x%02x\n", i, in->code);
-			else
-				ulog_printf(log, "insn %zu: opcode 0x%02x does not take %s %d\n", i,
-					    in->code,
-					    match_names[isa_forms[first_form[in->code]].match],
-					    match_field(in, isa_forms[first_form[in->code]].match));
-			return -EINVAL;
-		}
-		err = check_fields(in, i, op, log);
+		err = isa_check_insn(insns, cnt, i, &op, log);
+		if (!err)
+			err = check_frame_write(in, i, op, log);
 		if (err)
 			return err;
 		fl = form_flags[op];
@@ -221,12 +244,8 @@ static int check_insns(const struct bpf_insn *insns, size_t cnt, uint8_t *mark, 
 			}
 			mark[t] |= 1;
 		}
-		if (fl & ISA_WIDE) {
-			err = check_wide(insns, cnt, i, op, log);
-			if (err)
-				return err;
+		if (fl & ISA_WIDE)
 			mark[++i] |= 2;
-		}
 	}
 	return 0;
 }

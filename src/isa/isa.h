@@ -61,6 +61,12 @@ unsigned isa_form_flags(enum isa_op op);
  * discriminating field. Does not look at reserved fields or the program. */
 int isa_decode(const struct bpf_insn *insn, enum isa_op *op);
 
+/* Checks one instruction on its own: a known form, reserved fields zero,
+ * register numbers, an LD_IMM64's second slot. Sets *op. Returns 0 or -EINVAL
+ * (the log names the instruction and the problem). */
+int isa_check_insn(const struct bpf_insn *insns, size_t insn_cnt, size_t idx, enum isa_op *op,
+		   struct ulog *log);
+
 /* Checks every instruction and the program's shape: known forms, register
  * numbers, no write to r10, reserved fields zero, LD_IMM64 pairs whole, every
  * jump and local call inside the program and not into an LD_IMM64's second
@@ -70,7 +76,8 @@ int isa_validate(const struct bpf_insn *insns, size_t insn_cnt, struct ulog *log
 
 /* Disassembles the instruction at insns[idx] (the next slot is read for an
  * LD_IMM64) into buf. Returns the number of slots consumed (1 or 2), or 0 if
- * the instruction is not valid (buf then holds a description of the bytes). */
+ * the instruction fails isa_check_insn: buf then holds ".raw CODE DST SRC OFF
+ * IMM", which assembles back to the same bytes. */
 int isa_disasm_insn(const struct bpf_insn *insns, size_t insn_cnt, size_t idx, char *buf,
 		    size_t buf_len);
 

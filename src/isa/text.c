@@ -52,7 +52,7 @@ int isa_disasm_insn(const struct bpf_insn *insns, size_t cnt, size_t idx, char *
 
 	if (len)
 		buf[0] = '\0';
-	if (isa_decode(in, &op) || ((isa_form_flags(op) & ISA_WIDE) && idx + 1 >= cnt)) {
+	if (isa_check_insn(insns, cnt, idx, &op, NULL)) {
 		put_raw(&o, in);
 		return 0;
 	}
