@@ -1,7 +1,7 @@
 # 64-bit ALU: every operation in imm and reg form. Immediates are sign-extended
 # to 64 bits; division by zero gives 0, modulo by zero leaves dst; shift counts
-# are masked with 63 (imm counts >= 64 are refused by the kernel verifier, but
-# RFC 9669 masks them too).
+# are masked with 63 (imm counts >= 64 and imm divisors of 0 are refused by the
+# kernel verifier; those cases follow RFC 9669).
 # Expected values were computed independently (python model) and checked on Linux 6.18.
 
 == add64 imm: small values

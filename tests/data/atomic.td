@@ -459,6 +459,81 @@ ff ff ff ff 33 33 33 33
 -- mem-out
 00 00 00 00 33 33 33 33
 
+== atomic_xchg64: src is also the base register (address read first, pointer stored)
+-- asm
+r6 = r1
+r1 = atomic_xchg((u64 *)(r1 +0), r1)
+r0 = r1
+r2 = *(u64 *)(r6 +0)
+*(u64 *)(r6 +0) = 0
+if r2 == r6 goto +1
+r0 = 0
+exit
+-- mem
+88 77 66 55 44 33 22 11
+-- result
+0x1122334455667788
+-- mem-out
+00 00 00 00 00 00 00 00
+
+== atomic_fetch_xor32: src is also the base register (address read first, pointer stored)
+-- asm
+r6 = r1
+w1 = atomic_fetch_xor((u32 *)(r1 +4), w1)
+r0 = r1
+r2 = *(u32 *)(r6 +4)
+r2 ^= r0
+w3 = w6
+*(u32 *)(r6 +4) = 0
+if r2 == r3 goto +1
+r0 = 0
+exit
+-- mem
+00 00 00 00 0d f0 fe ca
+-- result
+0xcafef00d
+-- mem-out
+00 00 00 00 00 00 00 00
+
+== atomic_cmpxchg64: r0 as the base register (address read before r0 is replaced)
+-- asm
+r0 = r1
+r2 = 5
+r0 = atomic_cmpxchg((u64 *)(r0 +0), r0, r2)
+exit
+-- mem
+77 00 00 00 00 00 00 00
+-- result
+0x77
+-- mem-out
+77 00 00 00 00 00 00 00
+
+== atomic_cmpxchg64: r0 as the source register (success stores r0 itself)
+-- asm
+r0 = 0x99
+r0 = atomic_cmpxchg((u64 *)(r1 +0), r0, r0)
+exit
+-- mem
+99 00 00 00 00 00 00 00
+-- result
+0x99
+-- mem-out
+99 00 00 00 00 00 00 00
+
+== atomic_fetch_add64: negative offset
+-- asm
+r1 += 16
+r2 = 3
+r2 = atomic_fetch_add((u64 *)(r1 -8), r2)
+r0 = r2
+exit
+-- mem
+01 00 00 00 00 00 00 00 28 00 00 00 00 00 00 00
+-- result
+0x28
+-- mem-out
+01 00 00 00 00 00 00 00 2b 00 00 00 00 00 00 00
+
 == lock add64 on the stack
 -- asm
 *(u64 *)(r10 -8) = 10

@@ -1,5 +1,5 @@
-# Calls: helpers of the test environment by id (0 gather_bytes, 1 memfrob, 2 no_op,
-# 3 sqrti, 4 strcmp_ext, 5 unwind), callx (the helper id in a register), and
+# Calls: helpers of the test environment by id (0 gather_bytes, 1 memfrob (returns 0),
+# 2 no_op, 3 sqrti (64-bit isqrt), 4 strcmp_ext, 5 unwind), callx (the helper id in a register), and
 # bpf-to-bpf calls: arguments in r1-r5, result in r0, r6-r9 preserved, a fresh
 # 512-byte frame behind r10, at most 8 frames (the kernel's MAX_CALL_FRAMES).
 # Expected values were computed by hand; local-call cases without helpers were
@@ -130,13 +130,37 @@ exit
 -- result
 0xffff
 
-== helper sqrti: uses the low 32 bits only
+== helper sqrti: uses all 64 bits (0x100000010)
 -- asm
 r1 = 0x100000010 ll
 call 3
 exit
 -- result
-0x4
+0x10000
+
+== helper sqrti: isqrt(UINT64_MAX)
+-- asm
+r1 = -1
+call 3
+exit
+-- result
+0xffffffff
+
+== helper sqrti: isqrt(2^62)
+-- asm
+r1 = 0x4000000000000000 ll
+call 3
+exit
+-- result
+0x80000000
+
+== helper sqrti: isqrt of a large non-square (2^64 - 2^33)
+-- asm
+r1 = 0xfffffffe00000000 ll
+call 3
+exit
+-- result
+0xfffffffe
 
 == helper no_op: returns 0
 -- asm
@@ -161,11 +185,10 @@ exit
 -- result
 0xbd0
 
-== helper memfrob: xors memory with 42 and returns the pointer
+== helper memfrob: xors memory with 42 and returns 0
 -- asm
-r6 = r1
+r0 = 5
 call 1
-r0 -= r6
 exit
 -- mem
 00 2a 41 ff 10
