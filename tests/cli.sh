@@ -89,6 +89,9 @@ callx r2
 gotol -5
 lock *(u32 *)(r1 -8) ^= w2
 r0 = atomic_cmpxchg((u64 *)(r2 +16), r0, r3)
+may_goto -2
+r4 = load_acquire((u8 *)(r5 -2))
+store_release((u64 *)(r1 +8), r9)
 exit
 S
 "$B" asm "$T/many.s" -o "$T/many.o" || fail "asm many"

@@ -34,7 +34,7 @@ int kernel_run_xdp(const struct bpf_insn *insns, size_t cnt, const void *data, s
 	attr.prog_type = BPF_PROG_TYPE_XDP;
 	attr.insns = (uint64_t)(uintptr_t)insns;
 	attr.insn_cnt = (uint32_t)cnt;
-	attr.license = (uint64_t)(uintptr_t)"GPL";
+	attr.license = (uint64_t)(uintptr_t) "GPL";
 	attr.log_buf = (uint64_t)(uintptr_t)log;
 	attr.log_size = sizeof(log);
 	attr.log_level = 1;

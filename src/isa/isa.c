@@ -297,15 +297,8 @@ int isa_validate(const struct bpf_insn *insns, size_t cnt, struct ulog *log)
 		unsigned fl;
 		int64_t t;
 
-		if (mark[i] & 2) {
-			if (mark[i] & 1) {
-				ulog_printf(log,
-					    "insn %zu: call into the middle of ldimm64 insn %zu\n",
-					    i, i - 1);
-				err = -EINVAL;
-			}
+		if (mark[i] & 2) /* never a subprogram start: its predecessor would not end */
 			continue;
-		}
 		if (mark[i] & 1) {
 			sub_start = i;
 			err = check_subprog_end(insns, mark, i, &sub_end, log);

@@ -301,6 +301,16 @@ static const char *match_placeholder(const char *s, char ph, struct match *m)
 			return NULL;
 		in->off = (int16_t)v;
 		return s;
+	case 'H': /* name#id, as the kernel's log prints a helper call */
+		s = parse_label(s, m->label, sizeof(m->label));
+		if (!s || *s != '#')
+			return NULL;
+		m->label[0] = '\0';
+		s = parse_num(s + 1, &v, NULL);
+		if (!s || v < 0 || v > INT32_MAX)
+			return NULL;
+		in->imm = (int32_t)v;
+		return s;
 	case 'J':
 	case 'c':
 		s = parse_target(s, &v, m, ph);
@@ -312,11 +322,10 @@ static const char *match_placeholder(const char *s, char ph, struct match *m)
 	}
 }
 
-/* Matches text s against the pattern of op; fills m on success. */
-static bool match_form(const char *s, enum isa_op op, struct match *m)
+/* Matches text s against pattern p, a spelling of form op; fills m on success. */
+static bool match_form(const char *s, enum isa_op op, const char *p, struct match *m)
 {
 	const struct isa_form *f = &isa_forms[op];
-	const char *p = f->pattern;
 
 	memset(m, 0, sizeof(*m));
 	m->insn[0].code = f->code;
@@ -407,18 +416,35 @@ static int add_label(struct asm_state *st, const char *name)
 	return 0;
 }
 
+static const struct {
+	enum isa_op op;
+	const char *pattern;
+} aliases[] = {
+#define ISA_OP(name, code, match, match_value, pattern)
+#define ISA_ALIAS(name, pattern) {ISA_OP_##name, pattern},
+#include "opcodes.def"
+#undef ISA_ALIAS
+#undef ISA_OP
+};
+
+#define ALIAS_CNT (sizeof(aliases) / sizeof(aliases[0]))
+
 static int assemble_insn(struct asm_state *st, const char *s)
 {
 	struct match m;
 
 	if (!strncmp(s, ".raw", 4) && !is_word(s[4]))
 		return parse_raw(st, s + 4);
-	for (int op = 0; op < ISA_OP_COUNT; op++) {
+	/* the forms' own spellings first, then the aliases */
+	for (size_t k = 0; k < ISA_OP_COUNT + ALIAS_CNT; k++) {
+		enum isa_op op = k < ISA_OP_COUNT ? (enum isa_op)k : aliases[k - ISA_OP_COUNT].op;
+		const char *pattern =
+			k < ISA_OP_COUNT ? isa_forms[k].pattern : aliases[k - ISA_OP_COUNT].pattern;
 		size_t n;
 
-		if (!match_form(s, (enum isa_op)op, &m))
+		if (!match_form(s, op, pattern, &m))
 			continue;
-		n = (isa_form_flags((enum isa_op)op) & ISA_WIDE) ? 2 : 1;
+		n = (isa_form_flags(op) & ISA_WIDE) ? 2 : 1;
 		if (m.label[0]) {
 			struct fixup *fx;
 
@@ -469,10 +495,11 @@ static int resolve_fixups(struct asm_state *st)
 }
 
 /* Strips a comment and a kernel-log prefix ("12: (b7) "), trims; in place. */
-static char *clean_line(char *s)
+static char *clean_line(char *s, int *log_code)
 {
 	char *p, *e;
 
+	*log_code = -1;
 	for (p = s; *p; p++) {
 		if (*p == ';' || (*p == '/' && p[1] == '/') ||
 		    (*p == '#' && (p == s || p[-1] == ' ' || p[-1] == '\t'))) {
@@ -487,8 +514,10 @@ static char *clean_line(char *s)
 	if (p > s && *p == ':') {
 		s = skip_ws_mut(p + 1);
 		if (s[0] == '(' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2]) &&
-		    s[3] == ')')
+		    s[3] == ')') {
+			*log_code = (int)strtol(s + 1, NULL, 16);
 			s = skip_ws_mut(s + 4);
+		}
 	}
 	e = s + strlen(s);
 	while (e > s && isspace((unsigned char)e[-1]))
@@ -498,11 +527,17 @@ static char *clean_line(char *s)
 
 static int assemble_line(struct asm_state *st, char *s)
 {
-	char name[64];
+	char name[64], wide[256];
 	const char *e;
-	int err;
+	int err, log_code;
 
-	s = clean_line(s);
+	s = clean_line(s, &log_code);
+	/* the kernel's log prints an LD_IMM64 "(18) r1 = 0x5", without " ll" */
+	if (log_code == (BPF_LD | BPF_IMM | BPF_DW) && strlen(s) > 2 &&
+	    strcmp(s + strlen(s) - 2, "ll") && strlen(s) + 4 < sizeof(wide)) {
+		snprintf(wide, sizeof(wide), "%s ll", s);
+		s = wide;
+	}
 	e = parse_label(s, name, sizeof(name));
 	if (e && *skip_ws(e) == ':' && strncmp(s, ".raw", 4)) {
 		err = add_label(st, name);

@@ -108,6 +108,8 @@ struct vm_run {
 };
 
 #define VM_DEFAULT_INSN_LIMIT 100000000ull
+/* may_goto falls through this many times per frame, as the kernel's BPF_MAX_LOOPS */
+#define VM_MAX_LOOPS (8u * 1024 * 1024)
 
 /* Validates insns (isa_validate) and decodes them. LD_IMM64 with a pseudo
  * source (map fd, BTF id, ...) must have been resolved by the loader: it is

@@ -615,3 +615,85 @@ exit
 0x60
 -- mem-out
 60 00 00 00 00 00 00 00
+
+== load_acquire u8/u16/u32/u64 zero-extend what they read
+-- asm
+r1 = 0x8182838485868788 ll
+*(u64 *)(r10 -8) = r1
+r2 = load_acquire((u8 *)(r10 -8))
+r3 = load_acquire((u16 *)(r10 -8))
+r4 = load_acquire((u32 *)(r10 -8))
+r5 = load_acquire((u64 *)(r10 -8))
+r0 = 0
+if r2 != 0x88 goto out
+if r3 != 0x8788 goto out
+r6 = 0x85868788 ll
+if r4 != r6 goto out
+if r5 != r1 goto out
+r0 = 1
+out:
+exit
+-- result
+1
+
+== store_release u8/u16/u32/u64 write only their width
+-- asm
+r1 = -1
+*(u64 *)(r10 -8) = r1
+*(u64 *)(r10 -16) = r1
+*(u64 *)(r10 -24) = r1
+r2 = 0x1122334455667788 ll
+store_release((u8 *)(r10 -8), r2)
+store_release((u16 *)(r10 -16), r2)
+store_release((u32 *)(r10 -24), r2)
+store_release((u64 *)(r10 -32), r2)
+r0 = *(u64 *)(r10 -8)
+r3 = *(u64 *)(r10 -16)
+r0 ^= r3
+r3 = *(u64 *)(r10 -24)
+r0 ^= r3
+r3 = *(u64 *)(r10 -32)
+r0 ^= r3
+exit
+-- result
+0xeeddccbb00008800
+
+== load_acquire from memory with an offset
+-- asm
+r0 = load_acquire((u32 *)(r1 +4))
+exit
+-- mem
+00 00 00 00 78 56 34 12
+-- result
+0x12345678
+
+== store_release to memory
+-- asm
+r2 = 0xabcd
+store_release((u16 *)(r1 +2), r2)
+r0 = 0
+exit
+-- mem
+00 00 00 00
+-- mem-out
+00 00 cd ab
+
+== store_release misaligned faults in the checked interpreter
+-- asm
+r2 = 1
+store_release((u32 *)(r1 +1), r2)
+r0 = 0
+exit
+-- mem
+00 00 00 00 00 00 00 00
+-- fault
+misaligned atomic access of 4 bytes
+
+== load_acquire past the end of memory faults
+-- asm
+r0 = load_acquire((u64 *)(r1 +4))
+exit
+-- mem
+00 00 00 00 00 00 00 00
+-- fault
+invalid read of 8 bytes at mem+4

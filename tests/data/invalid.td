@@ -143,19 +143,19 @@ exit
 -- invalid
 unknown opcode 0xf5
 
-== unknown opcode 0xd3 (STX | ATOMIC | B)
+== 8-bit atomics are only load-acquire and store-release
 -- asm
 .raw 0xd3 0 0 0 0
 exit
 -- invalid
-unknown opcode 0xd3
+opcode 0xd3 does not take imm 0
 
-== unknown opcode 0xcb (STX | ATOMIC | H)
+== 16-bit atomics are only load-acquire and store-release
 -- asm
 .raw 0xcb 0 0 0 0
 exit
 -- invalid
-unknown opcode 0xcb
+opcode 0xcb does not take imm 0
 
 == unknown opcode 0xec (ALU | 0xe0 | X)
 -- asm

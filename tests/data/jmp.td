@@ -1361,3 +1361,48 @@ r0 = r1
 exit
 -- result
 0x5
+
+== may_goto falls through while its budget lasts
+-- asm
+r0 = 0
+loop:
+may_goto +2
+r0 += 1
+goto loop
+exit
+-- result
+0x800000
+
+== may_goto budget is per frame: a callee starts with a full budget
+-- asm
+r6 = 0
+r7 = 0
+outer:
+may_goto +4
+r7 += 1
+if r7 > 2 goto done
+call count
+r6 += r0
+goto outer
+done:
+r0 = r6
+exit
+count:
+r0 = 0
+l:
+may_goto +2
+r0 += 1
+goto l
+exit
+-- result
+0x1000000
+
+== may_goto with a budget left: not taken
+-- asm
+r0 = 7
+may_goto +1
+exit
+r0 = 9
+exit
+-- result
+7

@@ -221,6 +221,40 @@ static void test_asm_accepts_log_lines(void)
 	free(insns);
 }
 
+/* The kernel log's own spellings, where they differ from llvm's, assemble to
+ * the same instructions (ISA_ALIAS rows). */
+static void test_asm_aliases(void)
+{
+	static const struct {
+		const char *text;
+		uint8_t code;
+		int32_t imm;
+		size_t cnt;
+	} cases[] = {
+		{"0: (18) r1 = 0x5\n2: (95) exit", 0x18, 5, 3},
+		{"call bpf_map_lookup_elem#1", 0x85, 1, 1},
+		{"5: (85) call bpf_trace_printk#6", 0x85, 6, 1},
+		{"lock *(u32 *)(r1 +0) += r2", 0xc3, 0x00, 1},
+		{"r2 = atomic_fetch_or((u32 *)(r1 +0), r2)", 0xc3, 0x41, 1},
+		{"r2 = atomic64_fetch_add((u64 *)(r1 +0), r2)", 0xdb, 0x01, 1},
+		{"r2 = atomic64_xchg((u64 *)(r1 +0), r2)", 0xdb, 0xe1, 1},
+		{"r0 = atomic_cmpxchg((u32 *)(r1 +0), r0, r2)", 0xc3, 0xf1, 1},
+		{"r0 = atomic64_cmpxchg((u64 *)(r1 +0), r0, r2)", 0xdb, 0xf1, 1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bpf_insn *insns = NULL;
+		char logbuf[256];
+		struct ulog log;
+		size_t cnt = 0;
+
+		ulog_init(&log, logbuf, sizeof(logbuf));
+		CHECK(isa_asm(cases[i].text, &insns, &cnt, &log) == 0 && cnt == cases[i].cnt &&
+			      insns[0].code == cases[i].code && insns[0].imm == cases[i].imm,
+		      "'%s': %s", cases[i].text, logbuf);
+		free(insns);
+	}
+}
+
 int main(void)
 {
 	test_table_contiguous();
@@ -230,5 +264,6 @@ int main(void)
 	test_program_shape();
 	test_asm_errors();
 	test_asm_accepts_log_lines();
+	test_asm_aliases();
 	return TEST_DONE();
 }

@@ -81,7 +81,8 @@ static void test_read_only_region(void)
 
 	CHECK(p && run, "setup: %s", logbuf);
 	CHECK(run_with(p, mem, 8, false, true, run) == -EFAULT &&
-	      strstr(run->fault.msg, "insn 1: invalid write of 1 bytes at ctx+1: region is read-only"),
+		      strstr(run->fault.msg,
+			     "insn 1: invalid write of 1 bytes at ctx+1: region is read-only"),
 	      "%s", run->fault.msg);
 	CHECK(mem[1] == 2, "read-only memory was written");
 	CHECK(run_with(p, mem, 8, true, true, run) == 0 && run->r0 == 3 && mem[1] == 9,
@@ -103,18 +104,20 @@ static void test_helper_args(void)
 
 	CHECK(run_with(sum, mem, 8, false, true, run) == 0 && run->r0 == 36, "sum of 8 bytes");
 	CHECK(run_with(over, mem, 8, false, true, run) == -EFAULT &&
-	      strstr(run->fault.msg, "insn 1: helper sum: argument R1") &&
-	      strstr(run->fault.msg, "size 9"), "%s", run->fault.msg);
+		      strstr(run->fault.msg, "insn 1: helper sum: argument R1") &&
+		      strstr(run->fault.msg, "size 9"),
+	      "%s", run->fault.msg);
 	/* a string with no NUL inside its region is refused before the helper runs */
 	CHECK(run_with(str, mem, 8, false, true, run) == -EFAULT &&
-	      strstr(run->fault.msg, "helper len: argument R1"), "%s", run->fault.msg);
+		      strstr(run->fault.msg, "helper len: argument R1"),
+	      "%s", run->fault.msg);
 	mem[7] = 0;
 	CHECK(run_with(str, mem, 8, false, true, run) == 0 && run->r0 == 7, "strlen %llu",
 	      (unsigned long long)run->r0);
 	for (int checked = 0; checked < 2; checked++)
 		CHECK(run_with(unknown, mem, 8, false, checked, run) == -EINVAL &&
-		      strstr(run->fault.msg, "insn 0: call to unknown helper 7"), "%s",
-		      run->fault.msg);
+			      strstr(run->fault.msg, "insn 0: call to unknown helper 7"),
+		      "%s", run->fault.msg);
 	vm_prog_free(sum);
 	vm_prog_free(over);
 	vm_prog_free(str);
@@ -158,8 +161,8 @@ static void test_refused_programs(void)
 	int err;
 	struct vm_prog *p = make("r1 = map_fd(3) ll\nexit\n", logbuf, sizeof(logbuf), &err);
 
-	CHECK(!p && err == -EINVAL && strstr(logbuf, "insn 0: LDDW_MAP_FD is not supported"),
-	      "%s", logbuf);
+	CHECK(!p && err == -EINVAL && strstr(logbuf, "insn 0: LDDW_MAP_FD is not supported"), "%s",
+	      logbuf);
 	p = make("call kfunc 5\nexit\n", logbuf, sizeof(logbuf), &err);
 	CHECK(!p && err == -EINVAL && strstr(logbuf, "insn 0: CALL_KFUNC is not supported"), "%s",
 	      logbuf);
@@ -182,11 +185,13 @@ static void test_stack_frames(void)
 
 	CHECK(run_with(ok, mem, 1, true, true, run) == 0 && run->r0 == 5, "caller's frame");
 	CHECK(run_with(deep, mem, 1, true, true, run) == -EFAULT &&
-	      strstr(run->fault.msg, "insn 2: invalid read of 8 bytes at r10-520 in frame 1: outside the live stack"), "%s",
-	      run->fault.msg);
+		      strstr(run->fault.msg, "insn 2: invalid read of 8 bytes at r10-520 in frame "
+					     "1: outside the live stack"),
+	      "%s", run->fault.msg);
 	CHECK(run_with(above, mem, 1, true, true, run) == -EFAULT &&
-	      strstr(run->fault.msg, "insn 0: invalid read of 1 bytes at r10+0 in frame 0: outside the live stack"), "%s",
-	      run->fault.msg);
+		      strstr(run->fault.msg, "insn 0: invalid read of 1 bytes at r10+0 in frame 0: "
+					     "outside the live stack"),
+	      "%s", run->fault.msg);
 	vm_prog_free(ok);
 	vm_prog_free(deep);
 	vm_prog_free(above);
