@@ -129,6 +129,16 @@ static void check_roundtrip(const struct tcase *tc, const struct bpf_insn *insns
 	free(text);
 }
 
+/* A whole number, decimal or 0x-hex, possibly negative (as two's complement). */
+static int parse_u64(const char *text, uint64_t *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = text[0] == '-' ? (uint64_t)strtoll(text, &end, 0) : strtoull(text, &end, 0);
+	return errno || end == text || *end ? -1 : 0;
+}
+
 struct outcome {
 	int err;
 	uint64_t r0;
@@ -228,7 +238,10 @@ static void check_runs(const struct tcase *tc, const struct vm_prog *prog,
 		return fail(tc, "bad -- mem-out section");
 	}
 	if (tc->sec[S_MAX_INSNS])
-		max_insns = strtoull(tc->sec[S_MAX_INSNS], NULL, 0);
+		if (parse_u64(tc->sec[S_MAX_INSNS], &max_insns)) {
+			fail(tc, "-- max-insns is not a number: '%s'", tc->sec[S_MAX_INSNS]);
+			goto out;
+		}
 	run_one(prog, mem ? mem : (uint8_t *)"", mem_len, max_insns, true, &c);
 	if (tc->sec[S_FAULT]) {
 		if (!c.err)
@@ -236,6 +249,8 @@ static void check_runs(const struct tcase *tc, const struct vm_prog *prog,
 			     c.r0);
 		else if (!strstr(c.msg, tc->sec[S_FAULT]))
 			fail(tc, "expected fault '%s', got '%s'", tc->sec[S_FAULT], c.msg);
+		else if (mem_out && (out_len != mem_len || memcmp(mem_out, c.mem, mem_len)))
+			fail(tc, "memory after the fault differs from -- mem-out");
 		else
 			passes++;
 		goto out;
@@ -245,8 +260,12 @@ static void check_runs(const struct tcase *tc, const struct vm_prog *prog,
 		goto out;
 	}
 	if (tc->sec[S_RESULT]) {
-		uint64_t want = strtoull(tc->sec[S_RESULT], NULL, 0);
+		uint64_t want;
 
+		if (parse_u64(tc->sec[S_RESULT], &want)) {
+			fail(tc, "-- result is not a number: '%s'", tc->sec[S_RESULT]);
+			goto out;
+		}
 		if (c.r0 != want) {
 			fail(tc, "checked: r0 = 0x%" PRIx64 ", expected 0x%" PRIx64, c.r0, want);
 			goto out;
