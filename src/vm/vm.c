@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../maps/map.h"
 #include "../util/log.h"
 #include "vm_internal.h"
 
@@ -111,6 +112,21 @@ const char *vm_check_access(const struct vm_run *run, uint64_t addr, uint64_t si
 		if (inside(r->start, r->len, addr, size) && (r->writable || !write))
 			return r->name;
 	}
+	for (size_t i = 0; i < run->map_cnt; i++) {
+		const struct bpfmap *m = run->maps[i];
+
+		if (inside((uint64_t)(uintptr_t)m->data, m->hdr->data_size, addr, size) &&
+		    (!write || !(m->map_flags & BPF_F_RDONLY_PROG)))
+			return m->hdr->name[0] ? m->hdr->name : "map";
+	}
+	return NULL;
+}
+
+static const struct bpfmap *used_map(const struct vm_run *run, uint64_t v)
+{
+	for (size_t i = 0; i < run->map_cnt; i++)
+		if ((uint64_t)(uintptr_t)run->maps[i] == v)
+			return run->maps[i];
 	return NULL;
 }
 
@@ -199,11 +215,24 @@ static bool string_ok(const struct vm_run *run, uint64_t addr)
 int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const uint64_t *reg,
 			 size_t pc)
 {
+	const struct bpfmap *map = used_map(run, reg[1]);
+
 	for (int i = 0; i < 5; i++) {
 		uint64_t a = reg[i + 1], size = i < 4 ? reg[i + 2] : 0;
 		bool ok = true;
 
 		switch ((enum vm_arg)h->args[i]) {
+		case VM_ARG_MAP:
+			ok = map != NULL;
+			size = 0;
+			break;
+		case VM_ARG_MAP_KEY:
+		case VM_ARG_MAP_VALUE:
+			size = !map			      ? 0
+			       : h->args[i] == VM_ARG_MAP_KEY ? map->key_size
+							      : map->value_size;
+			ok = map && vm_check_access(run, a, size, false) != NULL;
+			break;
 		case VM_ARG_MEM_RO:
 		case VM_ARG_MEM_RW:
 			ok = size == 0 ||
@@ -213,6 +242,11 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 		case VM_ARG_ANYTHING:
 		case VM_ARG_SIZE: break;
 		}
+		if (!ok && h->args[i] == VM_ARG_MAP)
+			return vm_fault_set(run, VM_FAULT_HELPER_ARG, pc, a, 0,
+					    "helper %s: argument R%d (0x%llx) is not a map the "
+					    "program uses",
+					    h->name, i + 1, (unsigned long long)a);
 		if (!ok)
 			return vm_fault_set(run, VM_FAULT_HELPER_ARG, pc, a, (uint32_t)size,
 					    "helper %s: argument R%d (0x%llx, size %llu) is not "

@@ -15,6 +15,8 @@
 
 struct ulog;
 struct vm_run;
+struct bpfmap;
+struct bpfmap;
 
 /* A helper: r0 = fn(r1, ..., r5, run). The run gives access to the caller's
  * context (run->user) and lets a helper stop the program (vm_run_stop). */
@@ -28,6 +30,9 @@ enum vm_arg {
 	VM_ARG_MEM_RW,	     /* pointer to memory written by the helper, size in the next arg */
 	VM_ARG_SIZE,	     /* the size belonging to the previous argument */
 	VM_ARG_STR,	     /* pointer to a NUL-terminated string inside one region */
+	VM_ARG_MAP,	     /* a map the program uses (struct bpfmap *) */
+	VM_ARG_MAP_KEY,	     /* key_size bytes of readable memory, for the map in r1 */
+	VM_ARG_MAP_VALUE,    /* value_size bytes of readable memory, for the map in r1 */
 };
 
 struct vm_helper {
@@ -94,8 +99,11 @@ struct vm_run {
 	size_t pkt_len;
 	struct vm_region regions[VM_MAX_REGIONS];
 	size_t region_cnt;
-	uint64_t insn_limit; /* checked only; 0 means VM_DEFAULT_INSN_LIMIT */
-	void *user;	     /* for helpers */
+	uint64_t insn_limit;	    /* checked only; 0 means VM_DEFAULT_INSN_LIMIT */
+	struct bpfmap *const *maps; /* the maps the program uses: helper arguments, */
+	size_t map_cnt;		    /* and their storage is memory it may touch */
+	unsigned cpu;		    /* whose per-CPU slots the run uses */
+	void *user;		    /* for helpers */
 	/* results */
 	uint64_t r0;
 	uint64_t insn_executed; /* checked only */

@@ -1,0 +1,424 @@
+/* The bpf() command dispatcher: one row per command (handler, and where the
+ * attributes it reads end: every byte after must be zero, as the kernel's
+ * CHECK_ATTR), map and object commands. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../include/bpfhost.h"
+#include "../maps/map.h"
+#include "../util/log.h"
+#include "prog.h"
+
+#define ENOTSUPP 524
+#define END(field) (offsetof(union bpf_attr, field) + sizeof(((union bpf_attr *)0)->field))
+
+/* ---- user memory ---- */
+
+/* A pointer the caller passed; NULL is the only address we can refuse
+ * without a system call (the kernel says EFAULT). */
+static void *uptr(uint64_t addr)
+{
+	return (void *)(uintptr_t)addr;
+}
+
+/* ---- logs: the caller's log buffer, as the kernel's bpf_vlog ---- */
+
+static int log_open(struct ulog *log, uint32_t level, uint64_t buf, uint32_t size)
+{
+	if (level > 7 || (level && (!buf || size < 128)) || (!level && (buf || size)) ||
+	    size > (UINT32_MAX >> 2))
+		return -EINVAL;
+	ulog_init(log, level ? uptr(buf) : NULL, level ? size : 0);
+	return 0;
+}
+
+/* ---- maps ---- */
+
+static int map_create_cmd(union bpf_attr *attr)
+{
+	struct bpfmap *map;
+	int fd, err;
+
+	if (attr->inner_map_fd || attr->btf_fd || attr->btf_vmlinux_value_type_id ||
+	    ((attr->btf_key_type_id || attr->btf_value_type_id) && !attr->btf_fd))
+		return -EINVAL; /* map-in-map and BTF come later */
+	if ((attr->map_flags & BPF_F_NUMA_NODE) && attr->numa_node != 0)
+		return -EINVAL;
+	err = map_create(attr, NULL, &map);
+	if (err)
+		return err;
+	fd = obj_fd_new(&map->obj, O_RDWR);
+	obj_put(&map->obj);
+	return fd;
+}
+
+/* The map behind attr->map_fd, checking that its fd allows the access. */
+static struct bpfmap *map_get(const union bpf_attr *attr, int need, int *err)
+{
+	int mode;
+	struct obj *o = obj_from_fd((int)attr->map_fd, OBJ_MAP, &mode, err);
+
+	if (!o)
+		return NULL;
+	if ((need == O_RDONLY && mode == O_WRONLY) || (need == O_WRONLY && mode == O_RDONLY)) {
+		obj_put(o);
+		*err = -EPERM;
+		return NULL;
+	}
+	return map_of(o);
+}
+
+static int map_lookup_cmd(union bpf_attr *attr)
+{
+	struct bpfmap *map;
+	int err = 0;
+
+	if (attr->flags & ~(uint64_t)BPF_F_LOCK)
+		return -EINVAL;
+	map = map_get(attr, O_RDONLY, &err);
+	if (!map)
+		return err;
+	if (map->map_flags & BPF_F_WRONLY)
+		err = -EPERM;
+	else if (!attr->key || !attr->value)
+		err = -EFAULT;
+	else
+		err = map->ops->lookup(map, uptr(attr->key), uptr(attr->value), attr->flags);
+	obj_put(&map->obj);
+	return err;
+}
+
+static int map_update_cmd(union bpf_attr *attr)
+{
+	struct bpfmap *map;
+	int err = 0;
+
+	map = map_get(attr, O_WRONLY, &err);
+	if (!map)
+		return err;
+	if ((map->map_flags & BPF_F_RDONLY) || atomic_load(&map->hdr->frozen))
+		err = -EPERM;
+	else if (!attr->key || !attr->value)
+		err = -EFAULT;
+	else
+		err = map->ops->update(map, uptr(attr->key), uptr(attr->value), attr->flags);
+	obj_put(&map->obj);
+	return err;
+}
+
+static int map_delete_cmd(union bpf_attr *attr)
+{
+	struct bpfmap *map;
+	int err = 0;
+
+	map = map_get(attr, O_WRONLY, &err);
+	if (!map)
+		return err;
+	if ((map->map_flags & BPF_F_RDONLY) || atomic_load(&map->hdr->frozen))
+		err = -EPERM;
+	else if (!attr->key)
+		err = -EFAULT;
+	else
+		err = map->ops->delete(map, uptr(attr->key));
+	obj_put(&map->obj);
+	return err;
+}
+
+static int map_next_key_cmd(union bpf_attr *attr)
+{
+	struct bpfmap *map;
+	int err = 0;
+
+	map = map_get(attr, O_RDONLY, &err);
+	if (!map)
+		return err;
+	if (map->map_flags & BPF_F_WRONLY)
+		err = -EPERM;
+	else if (!attr->next_key)
+		err = -EFAULT;
+	else
+		err = map->ops->get_next_key(map, uptr(attr->key), uptr(attr->next_key));
+	obj_put(&map->obj);
+	return err;
+}
+
+static int map_lookup_and_delete_cmd(union bpf_attr *attr)
+{
+	struct bpfmap *map;
+	int err = 0;
+
+	map = map_get(attr, O_RDWR, &err);
+	if (!map)
+		return err;
+	if ((map->map_flags & (BPF_F_RDONLY | BPF_F_WRONLY)) || atomic_load(&map->hdr->frozen))
+		err = -EPERM;
+	else if (!attr->value)
+		err = -EFAULT;
+	else
+		err = map->ops->lookup_and_delete(map, uptr(attr->key), uptr(attr->value),
+						  attr->flags);
+	obj_put(&map->obj);
+	return err;
+}
+
+static int map_freeze_cmd(union bpf_attr *attr)
+{
+	struct bpfmap *map;
+	int err = 0;
+
+	map = map_get(attr, O_WRONLY, &err);
+	if (!map)
+		return err;
+	if (atomic_exchange(&map->hdr->frozen, 1))
+		err = -EBUSY;
+	obj_put(&map->obj);
+	return err;
+}
+
+/* ---- programs ---- */
+
+static int prog_load_cmd(union bpf_attr *attr)
+{
+	struct bpfprog *prog;
+	struct ulog log;
+	int fd, err;
+
+	err = log_open(&log, attr->log_level, attr->log_buf, attr->log_size);
+	if (err)
+		return err;
+	err = prog_load(attr, &log, &prog);
+	if (!err) {
+		fd = obj_fd_new(&prog->obj, O_RDWR);
+		obj_put(&prog->obj);
+		return fd;
+	}
+	if (ulog_truncated(&log) && err == -EINVAL)
+		return -ENOSPC;
+	return err;
+}
+
+static int prog_test_run_cmd(union bpf_attr *attr)
+{
+	struct obj *o;
+	int err = 0;
+
+	o = obj_from_fd((int)attr->test.prog_fd, OBJ_PROG, NULL, &err);
+	if (!o)
+		return err;
+	err = prog_test_run(prog_of(o), attr);
+	obj_put(o);
+	return err;
+}
+
+/* ---- ids and info ---- */
+
+static enum obj_type id_cmd_type(int cmd)
+{
+	switch (cmd) {
+	case BPF_PROG_GET_NEXT_ID:
+	case BPF_PROG_GET_FD_BY_ID: return OBJ_PROG;
+	case BPF_MAP_GET_NEXT_ID:
+	case BPF_MAP_GET_FD_BY_ID: return OBJ_MAP;
+	case BPF_BTF_GET_NEXT_ID:
+	case BPF_BTF_GET_FD_BY_ID: return OBJ_BTF;
+	default: return OBJ_LINK;
+	}
+}
+
+static int get_next_id_cmd(union bpf_attr *attr, int cmd)
+{
+	struct obj *o = obj_next_by_id(id_cmd_type(cmd), attr->start_id);
+
+	if (!o)
+		return -ENOENT;
+	attr->next_id = o->id;
+	obj_put(o);
+	return 0;
+}
+
+static int get_fd_by_id_cmd(union bpf_attr *attr, int cmd)
+{
+	enum obj_type type = id_cmd_type(cmd);
+	uint32_t f = attr->open_flags;
+	struct obj *o;
+	int fd;
+
+	if ((type == OBJ_MAP && (f & ~(uint32_t)(BPF_F_RDONLY | BPF_F_WRONLY))) ||
+	    (type == OBJ_MAP && f == (BPF_F_RDONLY | BPF_F_WRONLY)) || (type != OBJ_MAP && f))
+		return -EINVAL;
+	o = obj_by_id(type, attr->prog_id);
+	if (!o)
+		return -ENOENT;
+	fd = obj_fd_new(o, f & BPF_F_RDONLY ? O_RDONLY : f & BPF_F_WRONLY ? O_WRONLY : O_RDWR);
+	obj_put(o);
+	return fd;
+}
+
+/* Copies min(info_len, sizeof(info)) bytes out; bytes the caller gave beyond
+ * what we know must be zero (E2BIG otherwise), as the kernel's. */
+static int info_out(union bpf_attr *attr, const void *info, uint32_t info_size)
+{
+	uint8_t *user = uptr(attr->info.info);
+	uint32_t n = attr->info.info_len < info_size ? attr->info.info_len : info_size;
+
+	if (!user)
+		return -EFAULT;
+	for (uint32_t i = info_size; i < attr->info.info_len; i++)
+		if (user[i])
+			return -E2BIG;
+	memcpy(user, info, n);
+	attr->info.info_len = n;
+	return 0;
+}
+
+static int map_info(struct bpfmap *map, union bpf_attr *attr)
+{
+	struct bpf_map_info info;
+
+	memset(&info, 0, sizeof(info));
+	info.type = map->hdr->map_type;
+	info.id = map->obj.id;
+	info.key_size = map->key_size;
+	info.value_size = map->value_size;
+	info.max_entries = map->max_entries;
+	info.map_flags = map->map_flags;
+	memcpy(info.name, map->hdr->name, sizeof(info.name));
+	info.ifindex = map->hdr->ifindex;
+	info.btf_key_type_id = map->hdr->btf_key_type_id;
+	info.btf_value_type_id = map->hdr->btf_value_type_id;
+	info.btf_vmlinux_value_type_id = map->hdr->btf_vmlinux_value_type_id;
+	info.map_extra = map->hdr->map_extra;
+	return info_out(attr, &info, sizeof(info));
+}
+
+static int prog_info(struct bpfprog *prog, union bpf_attr *attr)
+{
+	struct bpf_prog_info user, info;
+	uint32_t n = attr->info.info_len < sizeof(user) ? attr->info.info_len : sizeof(user);
+
+	if (!attr->info.info)
+		return -EFAULT;
+	memset(&user, 0, sizeof(user));
+	memcpy(&user, uptr(attr->info.info), n); /* array pointers and lengths come in */
+	memset(&info, 0, sizeof(info));
+	info.type = prog->prog_type;
+	info.id = prog->obj.id;
+	memcpy(info.tag, prog->tag, sizeof(info.tag));
+	memcpy(info.name, prog->name, sizeof(info.name));
+	info.load_time = prog->load_time_ns;
+	info.created_by_uid = prog->uid;
+	info.gpl_compatible = prog->gpl;
+	info.nr_map_ids = prog->map_cnt;
+	info.xlated_prog_len = prog->insn_cnt * (uint32_t)sizeof(struct bpf_insn);
+	if (user.nr_map_ids && user.map_ids) {
+		uint32_t *ids = uptr(user.map_ids);
+
+		for (uint32_t i = 0; i < prog->map_cnt && i < user.nr_map_ids; i++)
+			ids[i] = prog->maps[i]->obj.id;
+		info.map_ids = user.map_ids;
+	}
+	if (user.xlated_prog_len && user.xlated_prog_insns) {
+		uint32_t len = user.xlated_prog_len < info.xlated_prog_len ? user.xlated_prog_len
+									  : info.xlated_prog_len;
+
+		memcpy(uptr(user.xlated_prog_insns), prog->insns, len);
+		info.xlated_prog_insns = user.xlated_prog_insns;
+	}
+	return info_out(attr, &info, sizeof(info));
+}
+
+static int get_info_cmd(union bpf_attr *attr)
+{
+	static const enum obj_type types[] = {OBJ_MAP, OBJ_PROG};
+	int err = -EBADF;
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		struct obj *o = obj_from_fd((int)attr->info.bpf_fd, types[i], NULL, &err);
+
+		if (!o)
+			continue;
+		err = o->type == OBJ_MAP ? map_info(map_of(o), attr) : prog_info(prog_of(o), attr);
+		obj_put(o);
+		return err;
+	}
+	return err == -EINVAL ? -EINVAL : -EBADF;
+}
+
+/* ---- the table ---- */
+
+struct command {
+	int (*fn)(union bpf_attr *attr);
+	int (*fn_cmd)(union bpf_attr *attr, int cmd);
+	size_t attr_end; /* bytes of union bpf_attr the command reads */
+};
+
+static const struct command commands[] = {
+	[BPF_MAP_CREATE] = {map_create_cmd, NULL, END(map_extra)},
+	[BPF_MAP_LOOKUP_ELEM] = {map_lookup_cmd, NULL, END(flags)},
+	[BPF_MAP_UPDATE_ELEM] = {map_update_cmd, NULL, END(flags)},
+	[BPF_MAP_DELETE_ELEM] = {map_delete_cmd, NULL, END(key)},
+	[BPF_MAP_GET_NEXT_KEY] = {map_next_key_cmd, NULL, END(next_key)},
+	[BPF_MAP_LOOKUP_AND_DELETE_ELEM] = {map_lookup_and_delete_cmd, NULL, END(flags)},
+	[BPF_MAP_FREEZE] = {map_freeze_cmd, NULL, END(map_fd)},
+	[BPF_PROG_LOAD] = {prog_load_cmd, NULL, END(core_relo_rec_size)},
+	[BPF_PROG_TEST_RUN] = {prog_test_run_cmd, NULL, END(test.batch_size)},
+	[BPF_PROG_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id)},
+	[BPF_MAP_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id)},
+	[BPF_BTF_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id)},
+	[BPF_LINK_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id)},
+	[BPF_PROG_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
+	[BPF_MAP_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
+	[BPF_BTF_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
+	[BPF_LINK_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
+	[BPF_OBJ_GET_INFO_BY_FD] = {get_info_cmd, NULL, END(info.info)},
+};
+
+int bpfhost_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
+{
+	const struct command *c;
+	union bpf_attr attr;
+	const uint8_t *raw = (const uint8_t *)uattr;
+	int ret;
+
+	if (!uattr)
+		return -EFAULT;
+	/* a caller with a bigger union: its tail must be zero (the kernel's E2BIG) */
+	for (unsigned int i = sizeof(attr); i < size; i++)
+		if (raw[i])
+			return -E2BIG;
+	if (cmd < 0 || (size_t)cmd >= sizeof(commands) / sizeof(commands[0]) ||
+	    (!commands[cmd].fn && !commands[cmd].fn_cmd))
+		return -EINVAL;
+	c = &commands[cmd];
+	memset(&attr, 0, sizeof(attr));
+	memcpy(&attr, uattr, size < sizeof(attr) ? size : sizeof(attr));
+	for (size_t i = c->attr_end; i < sizeof(attr); i++)
+		if (((const uint8_t *)&attr)[i])
+			return -EINVAL;
+	ret = c->fn ? c->fn(&attr) : c->fn_cmd(&attr, cmd);
+	/* commands that answer in attr (ids, info_len, test results) */
+	if (ret >= 0)
+		memcpy(uattr, &attr, size < sizeof(attr) ? size : sizeof(attr));
+	return ret;
+}
+
+long bpfhost_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size)
+{
+	int ret = bpfhost_bpf(cmd, attr, size);
+
+	if (ret < 0) {
+		errno = -ret;
+		return -1;
+	}
+	return ret;
+}
+
+void bpfhost_fd_closed(int fd)
+{
+	obj_fd_forget(fd);
+}

@@ -1,0 +1,280 @@
+/* BPF_PROG_LOAD and BPF_PROG_TEST_RUN. Until the verifier exists, programs run
+ * in the checked interpreter, which confines them to their context, their
+ * maps and their stack: no program can corrupt the process. */
+#include "prog.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../helpers/kernel.h"
+#include "../util/log.h"
+
+#define ENOTSUPP 524
+#define MAX_INSNS 1000000u
+
+static void prog_free(struct obj *obj)
+{
+	struct bpfprog *prog = prog_of(obj);
+
+	for (uint32_t i = 0; i < prog->map_cnt; i++)
+		obj_put(&prog->maps[i]->obj);
+	free(prog->maps);
+	vm_prog_free(prog->vm);
+	free(prog->insns);
+	free(prog->orig);
+	free(prog);
+}
+
+/* The kernel's license_is_gpl_compatible(). */
+static bool gpl_compatible(const char *l)
+{
+	static const char *const ok[] = {"GPL", "GPL v2", "GPL and additional rights",
+					 "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (!strcmp(l, ok[i]))
+			return true;
+	return false;
+}
+
+static int use_map(struct bpfprog *prog, struct bpfmap *map)
+{
+	struct bpfmap **n;
+
+	for (uint32_t i = 0; i < prog->map_cnt; i++) {
+		if (prog->maps[i] == map) {
+			obj_put(&map->obj);
+			return 0;
+		}
+	}
+	n = realloc(prog->maps, (prog->map_cnt + 1) * sizeof(*n));
+	if (!n) {
+		obj_put(&map->obj);
+		return -ENOMEM;
+	}
+	prog->maps = n;
+	prog->maps[prog->map_cnt++] = map;
+	return 0;
+}
+
+/* The map an LD_IMM64 names: by fd, or by index into fd_array. */
+static int map_of_ldimm(const union bpf_attr *attr, const struct bpf_insn *in, size_t i,
+			struct ulog *log, struct bpfmap **map)
+{
+	int fd = in->imm, err = 0;
+	struct obj *o;
+
+	if (in->src_reg == BPF_PSEUDO_MAP_IDX || in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
+		const int32_t *fds = (const int32_t *)(uintptr_t)attr->fd_array;
+
+		if (!fds) {
+			ulog_printf(log, "insn %zu: map index %d but no fd_array\n", i, in->imm);
+			return -EPROTO;
+		}
+		fd = fds[in->imm];
+	}
+	o = obj_from_fd(fd, OBJ_MAP, NULL, &err);
+	if (!o) {
+		ulog_printf(log, "fd %d is not pointing to valid bpf_map\n", fd);
+		return err == -EINVAL ? -EINVAL : -EBADF;
+	}
+	*map = map_of(o);
+	return 0;
+}
+
+/* Replaces every LD_IMM64 of a map (fd, index, value) by the 64-bit value the
+ * program uses at run time: the map handle, or the address inside the value. */
+static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct ulog *log)
+{
+	for (uint32_t i = 0; i + 1 < prog->insn_cnt; i++) {
+		struct bpf_insn *in = &prog->insns[i];
+		struct bpfmap *map;
+		uint64_t addr;
+		int err;
+
+		if (in->code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		if (in->src_reg == 0) {
+			i++;
+			continue;
+		}
+		if (in->src_reg == BPF_PSEUDO_BTF_ID || in->src_reg == BPF_PSEUDO_FUNC ||
+		    in->src_reg > BPF_PSEUDO_MAP_IDX_VALUE) {
+			ulog_printf(log, "insn %u: LD_IMM64 with src_reg %d is not supported\n", i,
+				    in->src_reg);
+			return -EINVAL;
+		}
+		err = map_of_ldimm(attr, in, i, log, &map);
+		if (err)
+			return err;
+		addr = (uint64_t)(uintptr_t)map;
+		if (in->src_reg == BPF_PSEUDO_MAP_VALUE || in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
+			uint32_t off = (uint32_t)in[1].imm;
+
+			if (map->hdr->map_type != BPF_MAP_TYPE_ARRAY || map->max_entries != 1) {
+				ulog_printf(log, "insn %u: direct value access needs an array map "
+					    "with one element\n", i);
+				obj_put(&map->obj);
+				return -EINVAL;
+			}
+			if (off >= map->value_size) {
+				ulog_printf(log, "invalid access to map value pointer, value_size=%u "
+					    "off=%u\n", map->value_size, off);
+				obj_put(&map->obj);
+				return -EINVAL;
+			}
+			addr = (uint64_t)(uintptr_t)map->data + off;
+		}
+		err = use_map(prog, map);
+		if (err)
+			return err;
+		in[0].src_reg = 0;
+		in[0].imm = (int32_t)(uint32_t)addr;
+		in[1].imm = (int32_t)(uint32_t)(addr >> 32);
+		i++;
+	}
+	return 0;
+}
+
+static int check_helpers(const struct bpfprog *prog, struct ulog *log)
+{
+	struct vm_helper_table t = kernel_helpers();
+
+	for (uint32_t i = 0; i < prog->insn_cnt; i++) {
+		const struct bpf_insn *in = &prog->insns[i];
+
+		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg != 0)
+			continue;
+		if (in->imm < 0 || (size_t)in->imm >= t.cnt || !t.helpers[in->imm].fn) {
+			ulog_printf(log, "insn %u: invalid func unknown#%d: bpfhost has no helper "
+				    "with this id\n", i, in->imm);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int copy_in(const union bpf_attr *attr, struct bpfprog *prog, struct ulog *log)
+{
+	const char *license = (const char *)(uintptr_t)attr->license;
+	size_t bytes = (size_t)attr->insn_cnt * sizeof(struct bpf_insn);
+
+	if (!attr->insns) {
+		ulog_printf(log, "insns is NULL\n");
+		return -EFAULT;
+	}
+	prog->insns = malloc(bytes);
+	prog->orig = malloc(bytes);
+	if (!prog->insns || !prog->orig)
+		return -ENOMEM;
+	memcpy(prog->orig, (const void *)(uintptr_t)attr->insns, bytes);
+	memcpy(prog->insns, prog->orig, bytes);
+	prog->insn_cnt = attr->insn_cnt;
+	prog->gpl = license && gpl_compatible(license);
+	return 0;
+}
+
+int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out)
+{
+	struct bpfprog *prog;
+	struct timespec ts;
+	int err, fd;
+
+	if (attr->insn_cnt == 0 || attr->insn_cnt > MAX_INSNS)
+		return -E2BIG;
+	if (attr->prog_type == BPF_PROG_TYPE_UNSPEC || attr->prog_type > BPF_PROG_TYPE_SYSCALL) {
+		ulog_printf(log, "unknown program type %u\n", attr->prog_type);
+		return -EINVAL;
+	}
+	prog = calloc(1, sizeof(*prog));
+	if (!prog)
+		return -ENOMEM;
+	prog->prog_type = attr->prog_type;
+	prog->expected_attach_type = attr->expected_attach_type;
+	prog->prog_flags = attr->prog_flags;
+	memcpy(prog->name, attr->prog_name, sizeof(prog->name));
+	prog->name[sizeof(prog->name) - 1] = '\0';
+	err = copy_in(attr, prog, log);
+	if (!err)
+		err = resolve_maps(prog, attr, log);
+	if (!err)
+		err = check_helpers(prog, log);
+	if (!err)
+		err = vm_prog_create(prog->insns, prog->insn_cnt, log, &prog->vm);
+	if (err) {
+		prog_free(&prog->obj);
+		return err;
+	}
+	fd = memfd_create("bpfhost-prog", MFD_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		prog_free(&prog->obj);
+		return err;
+	}
+	obj_init(&prog->obj, OBJ_PROG, fd, prog_free);
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	prog->load_time_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+	prog->uid = getuid();
+	*out = prog;
+	return 0;
+}
+
+/* BPF_PROG_TYPE_SYSCALL: the context is ctx_in, copied back when the program
+ * is done; no data, no repeat. */
+static int test_run_syscall(struct bpfprog *prog, union bpf_attr *attr)
+{
+	struct vm_run *run;
+	void *ctx = NULL;
+	int err;
+
+	if (attr->test.data_in || attr->test.data_out || attr->test.data_size_in ||
+	    attr->test.data_size_out || attr->test.ctx_out || attr->test.ctx_size_out ||
+	    attr->test.repeat || attr->test.flags || attr->test.duration)
+		return -EINVAL;
+	if (attr->test.ctx_size_in > 65535)
+		return -EINVAL;
+	if (attr->test.ctx_size_in) {
+		if (!attr->test.ctx_in)
+			return -EFAULT;
+		ctx = malloc(attr->test.ctx_size_in);
+		if (!ctx)
+			return -ENOMEM;
+		memcpy(ctx, (const void *)(uintptr_t)attr->test.ctx_in, attr->test.ctx_size_in);
+	}
+	run = malloc(sizeof(*run));
+	if (!run) {
+		free(ctx);
+		return -ENOMEM;
+	}
+	vm_run_init(run, prog->vm);
+	run->helpers = kernel_helpers();
+	run->maps = prog->maps;
+	run->map_cnt = prog->map_cnt;
+	run->cpu = map_this_cpu();
+	run->args[0] = (uint64_t)(uintptr_t)ctx;
+	if (ctx)
+		vm_run_add_region(run, ctx, attr->test.ctx_size_in, "ctx", true);
+	err = vm_exec_checked(run);
+	if (!err) {
+		attr->test.retval = (uint32_t)run->r0;
+		if (ctx)
+			memcpy((void *)(uintptr_t)attr->test.ctx_in, ctx, attr->test.ctx_size_in);
+	}
+	free(run);
+	free(ctx);
+	return err ? -EFAULT : 0;
+}
+
+int prog_test_run(struct bpfprog *prog, union bpf_attr *attr)
+{
+	switch (prog->prog_type) {
+	case BPF_PROG_TYPE_SYSCALL:
+		return test_run_syscall(prog, attr);
+	default:
+		return -ENOTSUPP;
+	}
+}

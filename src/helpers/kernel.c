@@ -1,0 +1,129 @@
+/* Kernel helpers: maps, time, identity. Semantics and ids follow the kernel's
+ * (include/uapi/linux/bpf.h); r1 of a map helper is the struct bpfmap * that
+ * the loader put in place of the map fd. */
+#include "kernel.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../maps/map.h"
+
+#define UNUSED5(a, b, c, d, e) ((void)(a), (void)(b), (void)(c), (void)(d), (void)(e))
+
+static struct bpfmap *M(uint64_t v)
+{
+	return (struct bpfmap *)(uintptr_t)v;
+}
+
+static uint64_t map_lookup_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4,
+				uint64_t r5, struct vm_run *run)
+{
+	(void)r3, (void)r4, (void)r5;
+	if (!M(map)->ops->prog_lookup)
+		return 0;
+	return (uint64_t)(uintptr_t)M(map)->ops->prog_lookup(M(map), (const void *)(uintptr_t)key,
+							   run->cpu);
+}
+
+static uint64_t map_update_elem(uint64_t map, uint64_t key, uint64_t value, uint64_t flags,
+				uint64_t r5, struct vm_run *run)
+{
+	(void)r5;
+	if (!M(map)->ops->prog_update)
+		return (uint64_t)(int64_t)-EINVAL;
+	return (uint64_t)M(map)->ops->prog_update(M(map), (const void *)(uintptr_t)key,
+						 (const void *)(uintptr_t)value, flags, run->cpu);
+}
+
+static uint64_t map_delete_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4,
+				uint64_t r5, struct vm_run *run)
+{
+	(void)r3, (void)r4, (void)r5, (void)run;
+	if (!M(map)->ops->prog_delete)
+		return (uint64_t)(int64_t)-EINVAL;
+	return (uint64_t)M(map)->ops->prog_delete(M(map), (const void *)(uintptr_t)key);
+}
+
+static uint64_t clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t ktime_get_ns(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+			     struct vm_run *run)
+{
+	UNUSED5(a, b, c, d, e);
+	(void)run;
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+static uint64_t get_prandom_u32(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+				struct vm_run *run)
+{
+	uint32_t v = 0;
+
+	UNUSED5(a, b, c, d, e);
+	(void)run;
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != sizeof(v))
+		v = (uint32_t)random();
+	return v;
+}
+
+static uint64_t get_smp_processor_id(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+				     struct vm_run *run)
+{
+	UNUSED5(a, b, c, d, e);
+	return run->cpu;
+}
+
+static uint64_t get_current_pid_tgid(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+				     struct vm_run *run)
+{
+	UNUSED5(a, b, c, d, e);
+	(void)run;
+	return (uint64_t)getpid() << 32 | (uint32_t)gettid();
+}
+
+static uint64_t get_current_uid_gid(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+				    struct vm_run *run)
+{
+	UNUSED5(a, b, c, d, e);
+	(void)run;
+	return (uint64_t)getgid() << 32 | getuid();
+}
+
+static uint64_t ktime_get_boot_ns(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+				  struct vm_run *run)
+{
+	UNUSED5(a, b, c, d, e);
+	(void)run;
+	return clock_ns(CLOCK_BOOTTIME);
+}
+
+static const struct vm_helper helpers[] = {
+	[BPF_FUNC_map_lookup_elem] = {"bpf_map_lookup_elem", map_lookup_elem,
+				      {VM_ARG_MAP, VM_ARG_MAP_KEY}},
+	[BPF_FUNC_map_update_elem] = {"bpf_map_update_elem", map_update_elem,
+				      {VM_ARG_MAP, VM_ARG_MAP_KEY, VM_ARG_MAP_VALUE}},
+	[BPF_FUNC_map_delete_elem] = {"bpf_map_delete_elem", map_delete_elem,
+				      {VM_ARG_MAP, VM_ARG_MAP_KEY}},
+	[BPF_FUNC_ktime_get_ns] = {"bpf_ktime_get_ns", ktime_get_ns, {0}},
+	[BPF_FUNC_get_prandom_u32] = {"bpf_get_prandom_u32", get_prandom_u32, {0}},
+	[BPF_FUNC_get_smp_processor_id] = {"bpf_get_smp_processor_id", get_smp_processor_id,
+					   {0}},
+	[BPF_FUNC_get_current_pid_tgid] = {"bpf_get_current_pid_tgid", get_current_pid_tgid,
+					   {0}},
+	[BPF_FUNC_get_current_uid_gid] = {"bpf_get_current_uid_gid", get_current_uid_gid, {0}},
+	[BPF_FUNC_ktime_get_boot_ns] = {"bpf_ktime_get_boot_ns", ktime_get_boot_ns, {0}},
+};
+
+struct vm_helper_table kernel_helpers(void)
+{
+	return (struct vm_helper_table){helpers, sizeof(helpers) / sizeof(helpers[0])};
+}

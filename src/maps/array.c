@@ -1,0 +1,185 @@
+/* BPF_MAP_TYPE_ARRAY and PERCPU_ARRAY: max_entries values, each rounded up to
+ * 8 bytes, indexed by a u32 key; per-CPU arrays keep ncpus slots per index
+ * (index-major). Elements always exist: delete is refused, as in the kernel. */
+#include <errno.h>
+#include <string.h>
+
+#include "../util/log.h"
+#include "map.h"
+
+#define ENOTSUPP 524 /* the kernel's internal errno that bpf() lets through */
+
+static int check(const union bpf_attr *attr, struct ulog *log)
+{
+	const uint32_t ok = BPF_F_NUMA_NODE | BPF_F_MMAPABLE | BPF_F_RDONLY | BPF_F_WRONLY |
+			    BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG | BPF_F_INNER_MAP;
+	bool percpu = attr->map_type == BPF_MAP_TYPE_PERCPU_ARRAY;
+
+	if (!attr->max_entries || attr->key_size != 4 || !attr->value_size ||
+	    (attr->map_flags & ~ok) || (percpu && (attr->map_flags & BPF_F_MMAPABLE))) {
+		ulog_printf(log, "%s: needs key_size 4 (got %u), value_size > 0 (got %u), "
+			    "max_entries > 0 (got %u), known flags (got 0x%x)\n",
+			    map_type_name(attr->map_type), attr->key_size, attr->value_size,
+			    attr->max_entries, attr->map_flags);
+		return -EINVAL;
+	}
+	if (percpu && attr->value_size > 32768) {
+		ulog_printf(log, "percpu_array: value_size %u is over 32768\n", attr->value_size);
+		return -E2BIG;
+	}
+	if ((uint64_t)attr->value_size >= (1u << 22)) {
+		ulog_printf(log, "array: value_size %u is too big\n", attr->value_size);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static uint32_t slots(const struct map_hdr *hdr)
+{
+	return hdr->map_type == BPF_MAP_TYPE_PERCPU_ARRAY ? hdr->ncpus : 1;
+}
+
+static uint64_t data_size(const struct map_hdr *hdr)
+{
+	return (uint64_t)hdr->max_entries * round_up8(hdr->value_size) * slots(hdr);
+}
+
+static uint8_t *elem(struct bpfmap *map, uint32_t idx, unsigned cpu)
+{
+	uint64_t stride = round_up8(map->value_size);
+
+	return map->data + ((uint64_t)idx * slots(map->hdr) + cpu) * stride;
+}
+
+static int lookup(struct bpfmap *map, const void *key, void *value, uint64_t flags)
+{
+	uint32_t idx;
+
+	memcpy(&idx, key, 4);
+	if (flags & ~(uint64_t)BPF_F_LOCK)
+		return -EINVAL;
+	if (idx >= map->max_entries)
+		return -ENOENT;
+	if (slots(map->hdr) == 1)
+		memcpy(value, elem(map, idx, 0), map->value_size);
+	else
+		memcpy(value, elem(map, idx, 0), (uint64_t)round_up8(map->value_size) * map->ncpus);
+	return 0;
+}
+
+static int check_update(struct bpfmap *map, uint32_t idx, uint64_t flags)
+{
+	if ((flags & ~(uint64_t)BPF_F_LOCK) > BPF_EXIST || (flags & BPF_F_LOCK))
+		return -EINVAL;
+	if (idx >= map->max_entries)
+		return -E2BIG;
+	if (flags == BPF_NOEXIST)
+		return -EEXIST;
+	return 0;
+}
+
+static int update(struct bpfmap *map, const void *key, const void *value, uint64_t flags)
+{
+	uint32_t idx;
+	int err;
+
+	memcpy(&idx, key, 4);
+	err = check_update(map, idx, flags);
+	if (err)
+		return err;
+	if (slots(map->hdr) == 1) {
+		memcpy(elem(map, idx, 0), value, map->value_size);
+	} else {
+		uint32_t stride = round_up8(map->value_size);
+
+		for (unsigned c = 0; c < map->ncpus; c++)
+			memcpy(elem(map, idx, c), (const uint8_t *)value + (uint64_t)c * stride,
+			       map->value_size);
+	}
+	return 0;
+}
+
+static int delete(struct bpfmap *map, const void *key)
+{
+	(void)map, (void)key;
+	return -EINVAL;
+}
+
+static int get_next_key(struct bpfmap *map, const void *key, void *next_key)
+{
+	uint32_t idx, next;
+
+	if (key)
+		memcpy(&idx, key, 4);
+	if (!key || idx >= map->max_entries) {
+		next = 0;
+	} else {
+		if (idx == map->max_entries - 1)
+			return -ENOENT;
+		next = idx + 1;
+	}
+	memcpy(next_key, &next, 4);
+	return 0;
+}
+
+static int lookup_and_delete(struct bpfmap *map, const void *key, void *value, uint64_t flags)
+{
+	(void)map, (void)key, (void)value, (void)flags;
+	return -ENOTSUPP;
+}
+
+static void *prog_lookup(struct bpfmap *map, const void *key, unsigned cpu)
+{
+	uint32_t idx;
+
+	memcpy(&idx, key, 4);
+	if (idx >= map->max_entries)
+		return NULL;
+	return elem(map, idx, slots(map->hdr) == 1 ? 0 : cpu);
+}
+
+static long prog_update(struct bpfmap *map, const void *key, const void *value, uint64_t flags,
+			unsigned cpu)
+{
+	uint32_t idx;
+	int err;
+
+	memcpy(&idx, key, 4);
+	err = check_update(map, idx, flags);
+	if (err)
+		return err;
+	memcpy(elem(map, idx, slots(map->hdr) == 1 ? 0 : cpu), value, map->value_size);
+	return 0;
+}
+
+static long prog_delete(struct bpfmap *map, const void *key)
+{
+	(void)map, (void)key;
+	return -EINVAL;
+}
+
+const struct map_ops map_array_ops = {
+	.check = check,
+	.data_size = data_size,
+	.lookup = lookup,
+	.update = update,
+	.delete = delete,
+	.get_next_key = get_next_key,
+	.lookup_and_delete = lookup_and_delete,
+	.prog_lookup = prog_lookup,
+	.prog_update = prog_update,
+	.prog_delete = prog_delete,
+};
+
+const struct map_ops map_percpu_array_ops = {
+	.check = check,
+	.data_size = data_size,
+	.lookup = lookup,
+	.update = update,
+	.delete = delete,
+	.get_next_key = get_next_key,
+	.lookup_and_delete = lookup_and_delete,
+	.prog_lookup = prog_lookup,
+	.prog_update = prog_update,
+	.prog_delete = prog_delete,
+};

@@ -1,0 +1,328 @@
+/* Map creation and opening, the type table, and what all types share:
+ * possible CPUs, spinlocks in shared memory, the key hash. */
+#include "map.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../util/log.h"
+
+extern const struct map_ops map_array_ops, map_percpu_array_ops;
+extern const struct map_ops map_hash_ops, map_percpu_hash_ops;
+
+static const struct {
+	uint32_t type;
+	const char *name;
+	const struct map_ops *ops;
+} types[] = {
+	{BPF_MAP_TYPE_HASH, "hash", &map_hash_ops},
+	{BPF_MAP_TYPE_ARRAY, "array", &map_array_ops},
+	{BPF_MAP_TYPE_PERCPU_HASH, "percpu_hash", &map_percpu_hash_ops},
+	{BPF_MAP_TYPE_PERCPU_ARRAY, "percpu_array", &map_percpu_array_ops},
+	{BPF_MAP_TYPE_PROG_ARRAY, "prog_array", NULL},
+	{BPF_MAP_TYPE_PERF_EVENT_ARRAY, "perf_event_array", NULL},
+	{BPF_MAP_TYPE_STACK_TRACE, "stack_trace", NULL},
+	{BPF_MAP_TYPE_CGROUP_ARRAY, "cgroup_array", NULL},
+	{BPF_MAP_TYPE_LRU_HASH, "lru_hash", NULL},
+	{BPF_MAP_TYPE_LRU_PERCPU_HASH, "lru_percpu_hash", NULL},
+	{BPF_MAP_TYPE_LPM_TRIE, "lpm_trie", NULL},
+	{BPF_MAP_TYPE_ARRAY_OF_MAPS, "array_of_maps", NULL},
+	{BPF_MAP_TYPE_HASH_OF_MAPS, "hash_of_maps", NULL},
+	{BPF_MAP_TYPE_DEVMAP, "devmap", NULL},
+	{BPF_MAP_TYPE_SOCKMAP, "sockmap", NULL},
+	{BPF_MAP_TYPE_CPUMAP, "cpumap", NULL},
+	{BPF_MAP_TYPE_XSKMAP, "xskmap", NULL},
+	{BPF_MAP_TYPE_SOCKHASH, "sockhash", NULL},
+	{BPF_MAP_TYPE_QUEUE, "queue", NULL},
+	{BPF_MAP_TYPE_STACK, "stack", NULL},
+	{BPF_MAP_TYPE_DEVMAP_HASH, "devmap_hash", NULL},
+	{BPF_MAP_TYPE_RINGBUF, "ringbuf", NULL},
+	{BPF_MAP_TYPE_BLOOM_FILTER, "bloom_filter", NULL},
+};
+
+static int type_index(uint32_t type)
+{
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i].type == type)
+			return (int)i;
+	return -1;
+}
+
+const struct map_ops *map_ops_of(uint32_t type)
+{
+	int i = type_index(type);
+
+	return i < 0 ? NULL : types[i].ops;
+}
+
+const char *map_type_name(uint32_t type)
+{
+	int i = type_index(type);
+
+	return i < 0 ? "unknown" : types[i].name;
+}
+
+bool map_is_percpu(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+uint32_t map_value_size_user(const struct bpfmap *map)
+{
+	if (map_is_percpu(map->hdr->map_type))
+		return round_up8(map->value_size) * map->ncpus;
+	return map->value_size;
+}
+
+/* /sys/devices/system/cpu/possible: "0-7" or "0,2-3": the highest CPU + 1. */
+static unsigned possible_cpus;
+static pthread_once_t cpus_once = PTHREAD_ONCE_INIT;
+
+static void read_possible(void)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
+	char buf[256], *p;
+	unsigned max = 0;
+
+	possible_cpus = 1;
+	if (!f)
+		return;
+	if (fgets(buf, sizeof(buf), f)) {
+		for (p = buf; *p;) {
+			char *end;
+			unsigned long v = strtoul(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (v > max)
+				max = (unsigned)v;
+			p = end;
+			while (*p == ',' || *p == '-' || *p == '\n')
+				p++;
+		}
+		possible_cpus = max + 1;
+	}
+	fclose(f);
+}
+
+unsigned map_possible_cpus(void)
+{
+	pthread_once(&cpus_once, read_possible);
+	return possible_cpus;
+}
+
+unsigned map_this_cpu(void)
+{
+	int cpu = sched_getcpu();
+	unsigned n = map_possible_cpus();
+
+	return cpu < 0 ? 0 : (unsigned)cpu % n;
+}
+
+void map_lock(atomic_uint *lock)
+{
+	unsigned spins = 0;
+
+	for (;;) {
+		if (!atomic_exchange_explicit(lock, 1, memory_order_acquire))
+			return;
+		while (atomic_load_explicit(lock, memory_order_relaxed))
+			if (++spins % 128 == 0)
+				sched_yield();
+	}
+}
+
+void map_unlock(atomic_uint *lock)
+{
+	atomic_store_explicit(lock, 0, memory_order_release);
+}
+
+/* 32-bit FNV-1a over the key, mixed with the seed; every process computes the
+ * same hash, so the buckets of a shared map agree. */
+uint32_t map_hash(const void *key, uint32_t len, uint32_t seed)
+{
+	const uint8_t *p = key;
+	uint32_t h = 2166136261u ^ seed;
+
+	for (uint32_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 16777619u;
+	}
+	h ^= h >> 15;
+	h *= 0x2c1b3c6du;
+	h ^= h >> 12;
+	return h;
+}
+
+static void map_free(struct obj *obj)
+{
+	struct bpfmap *map = map_of(obj);
+
+	if (map->hdr)
+		munmap(map->hdr, map->file_size);
+	free(map);
+}
+
+/* The kernel's bpf_obj_name_cpy: [A-Za-z0-9_.], NUL-terminated within 16 bytes. */
+static int check_name(const char *name, struct ulog *log)
+{
+	size_t i;
+
+	for (i = 0; i < BPF_OBJ_NAME_LEN && name[i]; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_' || c == '.')) {
+			ulog_printf(log, "map name: character %zu (0x%02x) is not [A-Za-z0-9_.]\n",
+				    i, (unsigned char)c);
+			return -EINVAL;
+		}
+	}
+	if (i == BPF_OBJ_NAME_LEN) {
+		ulog_printf(log, "map name is not NUL-terminated within %d bytes\n",
+			    BPF_OBJ_NAME_LEN);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int map_mmap(struct bpfmap *map, int fd, uint64_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	map->hdr = p;
+	map->file_size = size;
+	map->data = (uint8_t *)p + map->hdr->data_off;
+	return 0;
+}
+
+static void map_cache_attrs(struct bpfmap *map)
+{
+	map->key_size = map->hdr->key_size;
+	map->value_size = map->hdr->value_size;
+	map->max_entries = map->hdr->max_entries;
+	map->map_flags = map->hdr->map_flags;
+	map->ncpus = map->hdr->ncpus;
+}
+
+int map_create(const union bpf_attr *attr, struct ulog *log, struct bpfmap **out)
+{
+	const struct map_ops *ops;
+	struct map_hdr hdr = {0};
+	struct bpfmap *map;
+	uint64_t size;
+	int fd, err;
+
+	ops = map_ops_of(attr->map_type);
+	if (!ops) {
+		ulog_printf(log, "map type %u (%s) is not supported\n", attr->map_type,
+			    map_type_name(attr->map_type));
+		return -EINVAL;
+	}
+	if ((attr->map_flags & BPF_F_RDONLY && attr->map_flags & BPF_F_WRONLY) ||
+	    (attr->map_flags & BPF_F_RDONLY_PROG && attr->map_flags & BPF_F_WRONLY_PROG)) {
+		ulog_printf(log, "map_flags 0x%x: read-only and write-only at once\n",
+			    attr->map_flags);
+		return -EINVAL;
+	}
+	if (attr->map_extra && attr->map_type != BPF_MAP_TYPE_BLOOM_FILTER) {
+		ulog_printf(log, "map_extra is only for bloom filters\n");
+		return -EINVAL;
+	}
+	err = check_name(attr->map_name, log);
+	if (!err)
+		err = ops->check(attr, log);
+	if (err)
+		return err;
+	memcpy(hdr.magic, MAP_MAGIC, sizeof(hdr.magic));
+	hdr.map_type = attr->map_type;
+	hdr.key_size = attr->key_size;
+	hdr.value_size = attr->value_size;
+	hdr.max_entries = attr->max_entries;
+	hdr.map_flags = attr->map_flags;
+	hdr.ncpus = map_possible_cpus();
+	memcpy(hdr.name, attr->map_name, sizeof(hdr.name));
+	hdr.map_extra = attr->map_extra;
+	hdr.btf_key_type_id = attr->btf_key_type_id;
+	hdr.btf_value_type_id = attr->btf_value_type_id;
+	hdr.btf_vmlinux_value_type_id = attr->btf_vmlinux_value_type_id;
+	hdr.ifindex = attr->map_ifindex;
+	hdr.data_off = MAP_HDR_SIZE;
+	hdr.data_size = ops->data_size(&hdr);
+	size = hdr.data_off + ((hdr.data_size + 4095) & ~4095ull);
+	if (hdr.data_size > (1ull << 40)) {
+		ulog_printf(log, "map needs %llu bytes of storage: too big\n",
+			    (unsigned long long)hdr.data_size);
+		return -E2BIG;
+	}
+	map = calloc(1, sizeof(*map));
+	if (!map)
+		return -ENOMEM;
+	fd = obj_tmpfile(size);
+	if (fd < 0) {
+		free(map);
+		ulog_printf(log, "cannot allocate %llu bytes of map storage in %s: %s\n",
+			    (unsigned long long)size, obj_dir(), strerror(-fd));
+		return fd;
+	}
+	if (pwrite(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr)) {
+		err = -errno;
+		close(fd);
+		free(map);
+		return err;
+	}
+	err = map_mmap(map, fd, size);
+	if (err) {
+		close(fd);
+		free(map);
+		return err;
+	}
+	map->ops = ops;
+	map_cache_attrs(map);
+	obj_init(&map->obj, OBJ_MAP, fd, map_free);
+	err = ops->init ? ops->init(map) : 0;
+	if (err) {
+		obj_put(&map->obj);
+		return err;
+	}
+	*out = map;
+	return 0;
+}
+
+int map_open_file(int fd, struct bpfmap **out)
+{
+	struct map_hdr hdr;
+	struct bpfmap *map;
+	struct stat st;
+	int err;
+
+	if (fstat(fd, &st) || pread(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr))
+		return -EINVAL;
+	if (memcmp(hdr.magic, MAP_MAGIC, sizeof(hdr.magic)) || !map_ops_of(hdr.map_type) ||
+	    hdr.data_off != MAP_HDR_SIZE || hdr.data_off + hdr.data_size > (uint64_t)st.st_size)
+		return -EINVAL;
+	map = calloc(1, sizeof(*map));
+	if (!map)
+		return -ENOMEM;
+	err = map_mmap(map, fd, (uint64_t)st.st_size);
+	if (err) {
+		free(map);
+		return err;
+	}
+	map->ops = map_ops_of(hdr.map_type);
+	map_cache_attrs(map);
+	obj_init(&map->obj, OBJ_MAP, fd, map_free);
+	*out = map;
+	return 0;
+}

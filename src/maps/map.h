@@ -1,0 +1,124 @@
+/* Maps: one shared-memory file each, laid out with offsets (never pointers)
+ * so that any process that opens the file (by its pin) sees the same map.
+ *
+ *   offset 0          struct map_hdr (one page): the map's attributes, its
+ *                     type's counters and locks
+ *   hdr->data_off     the type's storage (page-aligned), data_size bytes
+ *
+ * Storage is allocated in full at creation, like the kernel's preallocated
+ * maps: an element deleted is recycled, never unmapped under a reader.
+ * Each type is one struct map_ops (a file in src/maps/); the dispatcher and the
+ * helpers reach every type through it. Locks live in the file (spinlocks on
+ * 32-bit words) so that they work across processes.
+ */
+#ifndef BPFHOST_MAPS_MAP_H
+#define BPFHOST_MAPS_MAP_H
+
+#include <linux/bpf.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/obj.h"
+
+struct ulog;
+
+#define MAP_MAGIC "BPFHMAP1"
+#define MAP_HDR_SIZE 4096
+
+struct map_hdr {
+	char magic[8];
+	uint32_t map_type;
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t map_flags;
+	uint32_t ncpus;          /* per-CPU slots per value (possible CPUs at creation) */
+	char name[BPF_OBJ_NAME_LEN];
+	uint64_t map_extra;
+	uint32_t btf_key_type_id;
+	uint32_t btf_value_type_id;
+	uint32_t btf_vmlinux_value_type_id;
+	uint32_t ifindex;
+	uint64_t data_off;       /* page-aligned start of the type's storage */
+	uint64_t data_size;
+	atomic_uint frozen;
+	atomic_uint lock;        /* a general lock for types that need one */
+	uint64_t state[32];      /* the type's own counters, by its own names */
+};
+
+struct bpfmap {
+	struct obj obj;          /* first: a struct obj * converts to the map */
+	struct map_hdr *hdr;     /* the whole file, mapped shared */
+	uint8_t *data;           /* hdr + hdr->data_off */
+	uint64_t file_size;
+	const struct map_ops *ops;
+	uint32_t key_size, value_size, max_entries, map_flags; /* copies of hdr's, read often */
+	uint32_t ncpus;
+	struct bpfmap *inner;    /* map-in-map: the template inner map */
+};
+
+/* One per map type. The user-space side copies (percpu values: every CPU's
+ * slot, each rounded up to 8 bytes); the program side returns pointers into the
+ * storage (the calling CPU's slot). Return 0 or a negative errno, as the kernel's. */
+struct map_ops {
+	/* attributes the type accepts; returns -EINVAL with a message otherwise */
+	int (*check)(const union bpf_attr *attr, struct ulog *log);
+	/* bytes of storage the type needs for these attributes */
+	uint64_t (*data_size)(const struct map_hdr *hdr);
+	/* initialise fresh (zeroed) storage */
+	int (*init)(struct bpfmap *map);
+
+	int (*lookup)(struct bpfmap *map, const void *key, void *value, uint64_t flags);
+	int (*update)(struct bpfmap *map, const void *key, const void *value, uint64_t flags);
+	int (*delete)(struct bpfmap *map, const void *key);
+	int (*get_next_key)(struct bpfmap *map, const void *key, void *next_key);
+	int (*lookup_and_delete)(struct bpfmap *map, const void *key, void *value, uint64_t flags);
+
+	/* program side (helpers); NULL where the kernel's type has no such helper */
+	void *(*prog_lookup)(struct bpfmap *map, const void *key, unsigned cpu);
+	long (*prog_update)(struct bpfmap *map, const void *key, const void *value, uint64_t flags,
+			    unsigned cpu);
+	long (*prog_delete)(struct bpfmap *map, const void *key);
+	long (*prog_push)(struct bpfmap *map, const void *value, uint64_t flags);
+	long (*prog_pop)(struct bpfmap *map, void *value);
+	long (*prog_peek)(struct bpfmap *map, void *value);
+};
+
+/* The ops of a map type, or NULL if bpfhost does not have it. */
+const struct map_ops *map_ops_of(uint32_t map_type);
+const char *map_type_name(uint32_t map_type);
+
+/* BPF_MAP_CREATE: checks attr, creates the file, returns the map (one reference). */
+int map_create(const union bpf_attr *attr, struct ulog *log, struct bpfmap **out);
+/* Opens the map stored in the file fd (a pin), taking fd over. */
+int map_open_file(int fd, struct bpfmap **out);
+
+static inline struct bpfmap *map_of(struct obj *obj)
+{
+	return (struct bpfmap *)obj;
+}
+
+/* Bytes a user-space lookup copies out: value_size, or per CPU slots. */
+uint32_t map_value_size_user(const struct bpfmap *map);
+bool map_is_percpu(uint32_t map_type);
+
+/* The number of possible CPUs (what libbpf_num_possible_cpus() reports). */
+unsigned map_possible_cpus(void);
+/* The CPU the calling thread runs on, below map_possible_cpus(). */
+unsigned map_this_cpu(void);
+
+/* Spinlocks in shared memory. */
+void map_lock(atomic_uint *lock);
+void map_unlock(atomic_uint *lock);
+
+/* A hash of key_len bytes (the same in every process). */
+uint32_t map_hash(const void *key, uint32_t key_len, uint32_t seed);
+
+static inline uint32_t round_up8(uint32_t n)
+{
+	return (n + 7) & ~7u;
+}
+
+#endif
