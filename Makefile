@@ -98,4 +98,4 @@ conformance: $(BIN)
 clean:
 	rm -rf build build-asan build-switch build-fuzz
 
--include $(LIB_OBJS:.o=.d) $(TOOL_OBJS:.o=.d)
+-include $(shell find $(BUILD) -name "*.d" 2>/dev/null)
