@@ -85,7 +85,7 @@ static int map_lookup_cmd(union bpf_attr *attr)
 		return err;
 	if (map->map_flags & BPF_F_WRONLY)
 		err = -EPERM;
-	else if (!attr->key || !attr->value)
+	else if ((!attr->key && map->key_size) || !attr->value)
 		err = -EFAULT;
 	else
 		err = map->ops->lookup(map, uptr(attr->key), uptr(attr->value), attr->flags);
@@ -103,7 +103,7 @@ static int map_update_cmd(union bpf_attr *attr)
 		return err;
 	if ((map->map_flags & BPF_F_RDONLY) || atomic_load(&map->hdr->frozen))
 		err = -EPERM;
-	else if (!attr->key || !attr->value)
+	else if ((!attr->key && map->key_size) || !attr->value)
 		err = -EFAULT;
 	else
 		err = map->ops->update(map, uptr(attr->key), uptr(attr->value), attr->flags);
@@ -121,7 +121,7 @@ static int map_delete_cmd(union bpf_attr *attr)
 		return err;
 	if ((map->map_flags & BPF_F_RDONLY) || atomic_load(&map->hdr->frozen))
 		err = -EPERM;
-	else if (!attr->key)
+	else if (!attr->key && map->key_size)
 		err = -EFAULT;
 	else
 		err = map->ops->delete(map, uptr(attr->key));
