@@ -19,7 +19,25 @@ LIB := $(BUILD)/libbpfhost.a
 BIN := $(BUILD)/bpfhost
 
 .PHONY: all test asan switch-test check fuzz bench format check-format clean example conformance
-all: $(BIN) $(BIN)-exec $(BUILD)/tests/run_data $(UNIT_BINS)
+BPF_SRCS := $(sort $(wildcard tests/bpf/*.bpf.c))
+BPF_OBJS := $(BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%.o)
+LIBBPF_TESTS := $(BUILD)/tests/libbpf/test_libbpf $(BUILD)/tests/libbpf/test_libbpf_kernel
+
+all: $(BIN) $(BIN)-exec $(BUILD)/tests/run_data $(UNIT_BINS) $(BPF_OBJS) $(LIBBPF_TESTS)
+
+# BPF programs, compiled for the kernel as users compile them
+$(BUILD)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
+	@mkdir -p $(dir $@)
+	clang -O2 -g -target bpf -Wall -Werror -I/usr/include/$(shell gcc -print-multiarch) -c $< -o $@
+
+# Debian's libbpf, unmodified, routed to bpfhost at link time
+WRAP := -Wl,--wrap=syscall,--wrap=close,--wrap=mmap
+LIBBPF_LIBS := -l:libbpf.a -lelf -lz
+$(BUILD)/tests/libbpf/%_kernel: tests/libbpf/%.c
+	$(CC) $(ALL_CFLAGS) -DKERNEL_BACKEND $(LDFLAGS) $< $(LIBBPF_LIBS) -o $@ $(LDLIBS)
+
+$(BUILD)/tests/libbpf/%: $(BUILD)/tests/libbpf/%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(WRAP) $< $(LIBBPF_LIBS) $(LIB) -o $@ $(LDLIBS)
 
 # the bpf_conformance plugin entry point: bpfhost-exec [MEMORY] [OPTIONS]
 $(BIN)-exec: $(BIN)

@@ -12,6 +12,13 @@ done
 
 if "$build"/tests/run_data --kernel "$here"/data/*.td; then :; else status=1; fi
 
+# libbpf loads clang-compiled objects into bpfhost; the same checks against the kernel
+for obj in "$build"/tests/bpf/*.bpf.o; do
+	name=$(basename "$obj")
+	if "$build"/tests/libbpf/test_libbpf "$obj"; then echo "ok   libbpf $name"; else echo "FAIL libbpf $name"; status=1; fi
+	if "$build"/tests/libbpf/test_libbpf_kernel "$obj"; then echo "ok   libbpf $name (kernel)"; else echo "FAIL libbpf $name (kernel)"; status=1; fi
+done
+
 if BPFHOST="$build/bpfhost" sh "$here/cli.sh"; then echo "ok   cli"; else echo "FAIL cli"; status=1; fi
 
 [ $status -eq 0 ] && echo "all tests passed" || echo "SOME TESTS FAILED"

@@ -124,7 +124,7 @@ static int map_delete_cmd(union bpf_attr *attr)
 	else if (!attr->key && map->key_size)
 		err = -EFAULT;
 	else
-		err = map->ops->delete(map, uptr(attr->key));
+		err = map->ops->delete (map, uptr(attr->key));
 	obj_put(&map->obj);
 	return err;
 }
@@ -324,7 +324,7 @@ static int prog_info(struct bpfprog *prog, union bpf_attr *attr)
 	}
 	if (user.xlated_prog_len && user.xlated_prog_insns) {
 		uint32_t len = user.xlated_prog_len < info.xlated_prog_len ? user.xlated_prog_len
-									  : info.xlated_prog_len;
+									   : info.xlated_prog_len;
 
 		memcpy(uptr(user.xlated_prog_insns), prog->insns, len);
 		info.xlated_prog_insns = user.xlated_prog_insns;

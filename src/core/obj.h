@@ -18,9 +18,9 @@ struct obj {
 	enum obj_type type;
 	atomic_uint refcnt;
 	uint32_t id;
-	void (*free)(struct obj *obj);   /* called when the last reference goes */
-	int file_fd;                      /* the file that stands for the object */
-	struct obj *id_next;              /* the id list of its type */
+	void (*free)(struct obj *obj); /* called when the last reference goes */
+	int file_fd;		       /* the file that stands for the object */
+	struct obj *id_next;	       /* the id list of its type */
 };
 
 /* Initialises obj with one reference (the caller's) and gives it an id. */

@@ -32,8 +32,9 @@ static void prog_free(struct obj *obj)
 /* The kernel's license_is_gpl_compatible(). */
 static bool gpl_compatible(const char *l)
 {
-	static const char *const ok[] = {"GPL", "GPL v2", "GPL and additional rights",
-					 "Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
+	static const char *const ok[] = {
+		"GPL",		"GPL v2",	"GPL and additional rights",
+		"Dual BSD/GPL", "Dual MIT/GPL", "Dual MPL/GPL"};
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (!strcmp(l, ok[i]))
@@ -112,18 +113,23 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 		if (err)
 			return err;
 		addr = (uint64_t)(uintptr_t)map;
-		if (in->src_reg == BPF_PSEUDO_MAP_VALUE || in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
+		if (in->src_reg == BPF_PSEUDO_MAP_VALUE ||
+		    in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
 			uint32_t off = (uint32_t)in[1].imm;
 
 			if (map->hdr->map_type != BPF_MAP_TYPE_ARRAY || map->max_entries != 1) {
-				ulog_printf(log, "insn %u: direct value access needs an array map "
-					    "with one element\n", i);
+				ulog_printf(log,
+					    "insn %u: direct value access needs an array map "
+					    "with one element\n",
+					    i);
 				obj_put(&map->obj);
 				return -EINVAL;
 			}
 			if (off >= map->value_size) {
-				ulog_printf(log, "invalid access to map value pointer, value_size=%u "
-					    "off=%u\n", map->value_size, off);
+				ulog_printf(log,
+					    "invalid access to map value pointer, value_size=%u "
+					    "off=%u\n",
+					    map->value_size, off);
 				obj_put(&map->obj);
 				return -EINVAL;
 			}
@@ -150,8 +156,10 @@ static int check_helpers(const struct bpfprog *prog, struct ulog *log)
 		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg != 0)
 			continue;
 		if (in->imm < 0 || (size_t)in->imm >= t.cnt || !t.helpers[in->imm].fn) {
-			ulog_printf(log, "insn %u: invalid func unknown#%d: bpfhost has no helper "
-				    "with this id\n", i, in->imm);
+			ulog_printf(log,
+				    "insn %u: invalid func unknown#%d: bpfhost has no helper "
+				    "with this id\n",
+				    i, in->imm);
 			return -EINVAL;
 		}
 	}
@@ -272,9 +280,7 @@ static int test_run_syscall(struct bpfprog *prog, union bpf_attr *attr)
 int prog_test_run(struct bpfprog *prog, union bpf_attr *attr)
 {
 	switch (prog->prog_type) {
-	case BPF_PROG_TYPE_SYSCALL:
-		return test_run_syscall(prog, attr);
-	default:
-		return -ENOTSUPP;
+	case BPF_PROG_TYPE_SYSCALL: return test_run_syscall(prog, attr);
+	default: return -ENOTSUPP;
 	}
 }

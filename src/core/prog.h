@@ -22,12 +22,12 @@ struct bpfprog {
 	char name[BPF_OBJ_NAME_LEN];
 	bool gpl;
 	struct bpf_insn *insns; /* as loaded, map fds resolved */
-	struct bpf_insn *orig;  /* as the user gave them */
+	struct bpf_insn *orig;	/* as the user gave them */
 	uint32_t insn_cnt;
 	struct vm_prog *vm;
 	struct bpfmap **maps;
 	uint32_t map_cnt;
-	uint64_t load_time_ns;  /* CLOCK_BOOTTIME, as bpf_prog_info.load_time */
+	uint64_t load_time_ns; /* CLOCK_BOOTTIME, as bpf_prog_info.load_time */
 	uint32_t uid;
 	uint8_t tag[8];
 };

@@ -18,14 +18,14 @@ static struct bpfmap *M(uint64_t v)
 	return (struct bpfmap *)(uintptr_t)v;
 }
 
-static uint64_t map_lookup_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4,
-				uint64_t r5, struct vm_run *run)
+static uint64_t map_lookup_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4, uint64_t r5,
+				struct vm_run *run)
 {
 	(void)r3, (void)r4, (void)r5;
 	if (!M(map)->ops->prog_lookup)
 		return 0;
 	return (uint64_t)(uintptr_t)M(map)->ops->prog_lookup(M(map), (const void *)(uintptr_t)key,
-							   run->cpu);
+							     run->cpu);
 }
 
 static uint64_t map_update_elem(uint64_t map, uint64_t key, uint64_t value, uint64_t flags,
@@ -35,11 +35,11 @@ static uint64_t map_update_elem(uint64_t map, uint64_t key, uint64_t value, uint
 	if (!M(map)->ops->prog_update)
 		return (uint64_t)(int64_t)-EINVAL;
 	return (uint64_t)M(map)->ops->prog_update(M(map), (const void *)(uintptr_t)key,
-						 (const void *)(uintptr_t)value, flags, run->cpu);
+						  (const void *)(uintptr_t)value, flags, run->cpu);
 }
 
-static uint64_t map_delete_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4,
-				uint64_t r5, struct vm_run *run)
+static uint64_t map_delete_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4, uint64_t r5,
+				struct vm_run *run)
 {
 	(void)r3, (void)r4, (void)r5, (void)run;
 	if (!M(map)->ops->prog_delete)
@@ -106,21 +106,31 @@ static uint64_t ktime_get_boot_ns(uint64_t a, uint64_t b, uint64_t c, uint64_t d
 	return clock_ns(CLOCK_BOOTTIME);
 }
 
+static uint64_t ktime_get_coarse_ns(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+				    struct vm_run *run)
+{
+	UNUSED5(a, b, c, d, e);
+	(void)run;
+	return clock_ns(CLOCK_MONOTONIC_COARSE);
+}
+
 static const struct vm_helper helpers[] = {
-	[BPF_FUNC_map_lookup_elem] = {"bpf_map_lookup_elem", map_lookup_elem,
+	[BPF_FUNC_map_lookup_elem] = {"bpf_map_lookup_elem",
+				      map_lookup_elem,
 				      {VM_ARG_MAP, VM_ARG_MAP_KEY}},
-	[BPF_FUNC_map_update_elem] = {"bpf_map_update_elem", map_update_elem,
+	[BPF_FUNC_map_update_elem] = {"bpf_map_update_elem",
+				      map_update_elem,
 				      {VM_ARG_MAP, VM_ARG_MAP_KEY, VM_ARG_MAP_VALUE}},
-	[BPF_FUNC_map_delete_elem] = {"bpf_map_delete_elem", map_delete_elem,
+	[BPF_FUNC_map_delete_elem] = {"bpf_map_delete_elem",
+				      map_delete_elem,
 				      {VM_ARG_MAP, VM_ARG_MAP_KEY}},
 	[BPF_FUNC_ktime_get_ns] = {"bpf_ktime_get_ns", ktime_get_ns, {0}},
 	[BPF_FUNC_get_prandom_u32] = {"bpf_get_prandom_u32", get_prandom_u32, {0}},
-	[BPF_FUNC_get_smp_processor_id] = {"bpf_get_smp_processor_id", get_smp_processor_id,
-					   {0}},
-	[BPF_FUNC_get_current_pid_tgid] = {"bpf_get_current_pid_tgid", get_current_pid_tgid,
-					   {0}},
+	[BPF_FUNC_get_smp_processor_id] = {"bpf_get_smp_processor_id", get_smp_processor_id, {0}},
+	[BPF_FUNC_get_current_pid_tgid] = {"bpf_get_current_pid_tgid", get_current_pid_tgid, {0}},
 	[BPF_FUNC_get_current_uid_gid] = {"bpf_get_current_uid_gid", get_current_uid_gid, {0}},
 	[BPF_FUNC_ktime_get_boot_ns] = {"bpf_ktime_get_boot_ns", ktime_get_boot_ns, {0}},
+	[BPF_FUNC_ktime_get_coarse_ns] = {"bpf_ktime_get_coarse_ns", ktime_get_coarse_ns, {0}},
 };
 
 struct vm_helper_table kernel_helpers(void)

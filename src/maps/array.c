@@ -17,7 +17,8 @@ static int check(const union bpf_attr *attr, struct ulog *log)
 
 	if (!attr->max_entries || attr->key_size != 4 || !attr->value_size ||
 	    (attr->map_flags & ~ok) || (percpu && (attr->map_flags & BPF_F_MMAPABLE))) {
-		ulog_printf(log, "%s: needs key_size 4 (got %u), value_size > 0 (got %u), "
+		ulog_printf(log,
+			    "%s: needs key_size 4 (got %u), value_size > 0 (got %u), "
 			    "max_entries > 0 (got %u), known flags (got 0x%x)\n",
 			    map_type_name(attr->map_type), attr->key_size, attr->value_size,
 			    attr->max_entries, attr->map_flags);
@@ -99,7 +100,7 @@ static int update(struct bpfmap *map, const void *key, const void *value, uint64
 	return 0;
 }
 
-static int delete(struct bpfmap *map, const void *key)
+static int delete (struct bpfmap *map, const void *key)
 {
 	(void)map, (void)key;
 	return -EINVAL;

@@ -47,9 +47,11 @@ static int check(const union bpf_attr *attr, struct ulog *log)
 		return -EINVAL;
 	}
 	if (!attr->max_entries || !attr->key_size || !attr->value_size) {
-		ulog_printf(log, "%s: key_size (%u), value_size (%u) and max_entries (%u) must "
-			    "be > 0\n", map_type_name(attr->map_type), attr->key_size,
-			    attr->value_size, attr->max_entries);
+		ulog_printf(log,
+			    "%s: key_size (%u), value_size (%u) and max_entries (%u) must "
+			    "be > 0\n",
+			    map_type_name(attr->map_type), attr->key_size, attr->value_size,
+			    attr->max_entries);
 		return -EINVAL;
 	}
 	if (attr->key_size > 512) {
@@ -211,8 +213,8 @@ static int lookup(struct bpfmap *map, const void *key, void *value, uint64_t fla
 
 /* Stores value: from user space every CPU's slot (all_cpus), from a program the
  * calling CPU's slot (a new element's other slots are zeroed, as the kernel). */
-static void store(struct bpfmap *map, struct elem *e, const void *value, bool fresh,
-		  bool all_cpus, unsigned cpu)
+static void store(struct bpfmap *map, struct elem *e, const void *value, bool fresh, bool all_cpus,
+		  unsigned cpu)
 {
 	uint32_t stride = round_up8(map->value_size);
 
@@ -308,7 +310,7 @@ static int do_delete(struct bpfmap *map, const void *key, void *value)
 	return err;
 }
 
-static int delete(struct bpfmap *map, const void *key)
+static int delete (struct bpfmap *map, const void *key)
 {
 	return do_delete(map, key, NULL);
 }

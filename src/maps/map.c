@@ -326,3 +326,17 @@ int map_open_file(int fd, struct bpfmap **out)
 	*out = map;
 	return 0;
 }
+
+long map_mmap_offset(int fd)
+{
+	struct obj *o;
+	long off;
+	int err = 0;
+
+	o = obj_from_fd(fd, OBJ_MAP, NULL, &err);
+	if (!o)
+		return 0;
+	off = (map_of(o)->map_flags & BPF_F_MMAPABLE) ? (long)map_of(o)->hdr->data_off : -EINVAL;
+	obj_put(o);
+	return off;
+}

@@ -34,29 +34,29 @@ struct map_hdr {
 	uint32_t value_size;
 	uint32_t max_entries;
 	uint32_t map_flags;
-	uint32_t ncpus;          /* per-CPU slots per value (possible CPUs at creation) */
+	uint32_t ncpus; /* per-CPU slots per value (possible CPUs at creation) */
 	char name[BPF_OBJ_NAME_LEN];
 	uint64_t map_extra;
 	uint32_t btf_key_type_id;
 	uint32_t btf_value_type_id;
 	uint32_t btf_vmlinux_value_type_id;
 	uint32_t ifindex;
-	uint64_t data_off;       /* page-aligned start of the type's storage */
+	uint64_t data_off; /* page-aligned start of the type's storage */
 	uint64_t data_size;
 	atomic_uint frozen;
-	atomic_uint lock;        /* a general lock for types that need one */
-	uint64_t state[32];      /* the type's own counters, by its own names */
+	atomic_uint lock;   /* a general lock for types that need one */
+	uint64_t state[32]; /* the type's own counters, by its own names */
 };
 
 struct bpfmap {
-	struct obj obj;          /* first: a struct obj * converts to the map */
-	struct map_hdr *hdr;     /* the whole file, mapped shared */
-	uint8_t *data;           /* hdr + hdr->data_off */
+	struct obj obj;	     /* first: a struct obj * converts to the map */
+	struct map_hdr *hdr; /* the whole file, mapped shared */
+	uint8_t *data;	     /* hdr + hdr->data_off */
 	uint64_t file_size;
 	const struct map_ops *ops;
 	uint32_t key_size, value_size, max_entries, map_flags; /* copies of hdr's, read often */
 	uint32_t ncpus;
-	struct bpfmap *inner;    /* map-in-map: the template inner map */
+	struct bpfmap *inner; /* map-in-map: the template inner map */
 };
 
 /* One per map type. The user-space side copies (percpu values: every CPU's
@@ -99,6 +99,10 @@ static inline struct bpfmap *map_of(struct obj *obj)
 {
 	return (struct bpfmap *)obj;
 }
+
+/* Where offset 0 of an mmap() of fd lands in its file: 0 for an fd that is
+ * not a map, the data offset for an mmapable map, -EINVAL for other maps. */
+long map_mmap_offset(int fd);
 
 /* Bytes a user-space lookup copies out: value_size, or per CPU slots. */
 uint32_t map_value_size_user(const struct bpfmap *map);
