@@ -2,6 +2,7 @@
  * attributes it reads end: every byte after must be zero, as the kernel's
  * CHECK_ATTR), map and object commands. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -355,6 +356,7 @@ struct command {
 	int (*fn)(union bpf_attr *attr);
 	int (*fn_cmd)(union bpf_attr *attr, int cmd);
 	size_t attr_end; /* bytes of union bpf_attr the command reads */
+	bool answers;	 /* writes results into attr (ids, info_len, test results) */
 };
 
 static const struct command commands[] = {
@@ -366,17 +368,31 @@ static const struct command commands[] = {
 	[BPF_MAP_LOOKUP_AND_DELETE_ELEM] = {map_lookup_and_delete_cmd, NULL, END(flags)},
 	[BPF_MAP_FREEZE] = {map_freeze_cmd, NULL, END(map_fd)},
 	[BPF_PROG_LOAD] = {prog_load_cmd, NULL, END(core_relo_rec_size)},
-	[BPF_PROG_TEST_RUN] = {prog_test_run_cmd, NULL, END(test.batch_size)},
-	[BPF_PROG_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id)},
-	[BPF_MAP_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id)},
-	[BPF_BTF_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id)},
-	[BPF_LINK_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id)},
+	[BPF_PROG_TEST_RUN] = {prog_test_run_cmd, NULL, END(test.batch_size), true},
+	[BPF_PROG_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id), true},
+	[BPF_MAP_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id), true},
+	[BPF_BTF_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id), true},
+	[BPF_LINK_GET_NEXT_ID] = {NULL, get_next_id_cmd, END(next_id), true},
 	[BPF_PROG_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
 	[BPF_MAP_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
 	[BPF_BTF_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
 	[BPF_LINK_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
-	[BPF_OBJ_GET_INFO_BY_FD] = {get_info_cmd, NULL, END(info.info)},
+	[BPF_OBJ_GET_INFO_BY_FD] = {get_info_cmd, NULL, END(info.info), true},
 };
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	uint64_t acc = 0, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= p[i];
+	return acc == 0;
+}
 
 int bpfhost_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 {
@@ -388,22 +404,21 @@ int bpfhost_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 	if (!uattr)
 		return -EFAULT;
 	/* a caller with a bigger union: its tail must be zero (the kernel's E2BIG) */
-	for (unsigned int i = sizeof(attr); i < size; i++)
-		if (raw[i])
-			return -E2BIG;
+	if (size > sizeof(attr) && !all_zero(raw + sizeof(attr), size - sizeof(attr)))
+		return -E2BIG;
 	if (cmd < 0 || (size_t)cmd >= sizeof(commands) / sizeof(commands[0]) ||
 	    (!commands[cmd].fn && !commands[cmd].fn_cmd))
 		return -EINVAL;
 	c = &commands[cmd];
-	memset(&attr, 0, sizeof(attr));
-	memcpy(&attr, uattr, size < sizeof(attr) ? size : sizeof(attr));
-	for (size_t i = c->attr_end; i < sizeof(attr); i++)
-		if (((const uint8_t *)&attr)[i])
-			return -EINVAL;
+	if (size > sizeof(attr))
+		size = sizeof(attr);
+	memcpy(&attr, uattr, size);
+	memset((uint8_t *)&attr + size, 0, sizeof(attr) - size);
+	if (!all_zero((const uint8_t *)&attr + c->attr_end, sizeof(attr) - c->attr_end))
+		return -EINVAL;
 	ret = c->fn ? c->fn(&attr) : c->fn_cmd(&attr, cmd);
-	/* commands that answer in attr (ids, info_len, test results) */
-	if (ret >= 0)
-		memcpy(uattr, &attr, size < sizeof(attr) ? size : sizeof(attr));
+	if (ret >= 0 && c->answers)
+		memcpy(uattr, &attr, size);
 	return ret;
 }
 

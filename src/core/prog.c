@@ -198,6 +198,10 @@ int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out
 		ulog_printf(log, "unknown program type %u\n", attr->prog_type);
 		return -EINVAL;
 	}
+	if (attr->prog_type == BPF_PROG_TYPE_SYSCALL && !(attr->prog_flags & BPF_F_SLEEPABLE)) {
+		ulog_printf(log, "Syscall programs can only be sleepable\n");
+		return -EINVAL;
+	}
 	prog = calloc(1, sizeof(*prog));
 	if (!prog)
 		return -ENOMEM;
