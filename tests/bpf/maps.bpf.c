@@ -24,9 +24,9 @@ struct args {
 	__u64 result;
 };
 
-__u64 runs = 0;                 /* .bss */
-__u64 step = 3;                 /* .data */
-const volatile __u64 bias = 0;  /* .rodata, set by the loader before load */
+__u64 runs = 0;		       /* .bss */
+__u64 step = 3;		       /* .data */
+const volatile __u64 bias = 0; /* .rodata, set by the loader before load */
 
 SEC("syscall")
 int count(struct args *ctx)

@@ -61,8 +61,7 @@ int main(int argc, char **argv)
 
 		CHECK(bpf_map__initial_value(rodata, &sz) && sz == sizeof(bias),
 		      ".rodata holds bias alone (%zu bytes)", sz);
-		CHECK(bpf_map__set_initial_value(rodata, &bias, sizeof(bias)) == 0,
-		      "set .rodata");
+		CHECK(bpf_map__set_initial_value(rodata, &bias, sizeof(bias)) == 0, "set .rodata");
 	}
 	err = bpf_object__load(obj);
 #ifdef KERNEL_BACKEND
