@@ -43,63 +43,80 @@ static int log_open(struct ulog *log, uint32_t level, uint64_t buf, uint32_t siz
 static int map_create_cmd(union bpf_attr *attr)
 {
 	struct bpfmap *map;
+	struct obj *o;
 	int fd, err;
 
-	if (attr->inner_map_fd || attr->btf_fd || attr->btf_vmlinux_value_type_id ||
-	    ((attr->btf_key_type_id || attr->btf_value_type_id) && !attr->btf_fd))
-		return -EINVAL; /* map-in-map and BTF come later */
+	/* btf_fd is ignored without type ids, as the kernel's; BTF itself comes later */
+	if (attr->inner_map_fd || attr->btf_vmlinux_value_type_id || attr->btf_key_type_id ||
+	    attr->btf_value_type_id)
+		return -EINVAL;
 	if ((attr->map_flags & BPF_F_NUMA_NODE) && attr->numa_node != 0)
 		return -EINVAL;
-	err = map_create(attr, NULL, &map);
+	err = map_create(attr, obj_dir(), NULL, &map);
+	if (!err)
+		err = obj_of_map(map, &o);
 	if (err)
 		return err;
-	fd = obj_fd_new(&map->obj, O_RDWR);
-	obj_put(&map->obj);
+	fd = obj_fd_new(o, O_RDWR);
+	obj_put(o);
 	return fd;
 }
 
-/* The map behind attr->map_fd, checking that its fd allows the access. */
-static struct bpfmap *map_get(const union bpf_attr *attr, int need, int *err)
+/* The map behind attr->map_fd (its object referenced in *o), checking that
+ * the fd allows the access. */
+static struct bpfmap *map_get_fd(const union bpf_attr *attr, int need, struct obj **o, int *err)
 {
 	int mode;
-	struct obj *o = obj_from_fd((int)attr->map_fd, OBJ_MAP, &mode, err);
 
-	if (!o)
+	*o = obj_from_fd((int)attr->map_fd, OBJ_MAP, &mode, err);
+	if (!*o)
 		return NULL;
 	if ((need == O_RDONLY && mode == O_WRONLY) || (need == O_WRONLY && mode == O_RDONLY)) {
-		obj_put(o);
+		obj_put(*o);
 		*err = -EPERM;
 		return NULL;
 	}
-	return map_of(o);
+	return map_of(*o);
 }
 
 static int map_lookup_cmd(union bpf_attr *attr)
 {
 	struct bpfmap *map;
+	struct obj *o;
 	int err = 0;
 
 	if (attr->flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	map = map_get(attr, O_RDONLY, &err);
+	map = map_get_fd(attr, O_RDONLY, &o, &err);
 	if (!map)
 		return err;
-	if (map->map_flags & BPF_F_WRONLY)
+	if (map->map_flags & BPF_F_WRONLY) {
 		err = -EPERM;
-	else if ((!attr->key && map->key_size) || !attr->value)
+	} else if (!attr->key && map->key_size) {
 		err = -EFAULT;
-	else
+	} else if (!attr->value) {
+		/* the kernel looks the key up before it copies the value out */
+		void *scratch = malloc(map_value_size_user(map));
+
+		err = !scratch ? -ENOMEM
+			       : map->ops->lookup(map, uptr(attr->key), scratch, attr->flags);
+		free(scratch);
+		if (!err)
+			err = -EFAULT;
+	} else {
 		err = map->ops->lookup(map, uptr(attr->key), uptr(attr->value), attr->flags);
-	obj_put(&map->obj);
+	}
+	obj_put(o);
 	return err;
 }
 
 static int map_update_cmd(union bpf_attr *attr)
 {
 	struct bpfmap *map;
+	struct obj *o;
 	int err = 0;
 
-	map = map_get(attr, O_WRONLY, &err);
+	map = map_get_fd(attr, O_WRONLY, &o, &err);
 	if (!map)
 		return err;
 	if ((map->map_flags & BPF_F_RDONLY) || atomic_load(&map->hdr->frozen))
@@ -108,16 +125,17 @@ static int map_update_cmd(union bpf_attr *attr)
 		err = -EFAULT;
 	else
 		err = map->ops->update(map, uptr(attr->key), uptr(attr->value), attr->flags);
-	obj_put(&map->obj);
+	obj_put(o);
 	return err;
 }
 
 static int map_delete_cmd(union bpf_attr *attr)
 {
 	struct bpfmap *map;
+	struct obj *o;
 	int err = 0;
 
-	map = map_get(attr, O_WRONLY, &err);
+	map = map_get_fd(attr, O_WRONLY, &o, &err);
 	if (!map)
 		return err;
 	if ((map->map_flags & BPF_F_RDONLY) || atomic_load(&map->hdr->frozen))
@@ -126,16 +144,17 @@ static int map_delete_cmd(union bpf_attr *attr)
 		err = -EFAULT;
 	else
 		err = map->ops->delete (map, uptr(attr->key));
-	obj_put(&map->obj);
+	obj_put(o);
 	return err;
 }
 
 static int map_next_key_cmd(union bpf_attr *attr)
 {
 	struct bpfmap *map;
+	struct obj *o;
 	int err = 0;
 
-	map = map_get(attr, O_RDONLY, &err);
+	map = map_get_fd(attr, O_RDONLY, &o, &err);
 	if (!map)
 		return err;
 	if (map->map_flags & BPF_F_WRONLY)
@@ -144,16 +163,17 @@ static int map_next_key_cmd(union bpf_attr *attr)
 		err = -EFAULT;
 	else
 		err = map->ops->get_next_key(map, uptr(attr->key), uptr(attr->next_key));
-	obj_put(&map->obj);
+	obj_put(o);
 	return err;
 }
 
 static int map_lookup_and_delete_cmd(union bpf_attr *attr)
 {
 	struct bpfmap *map;
+	struct obj *o;
 	int err = 0;
 
-	map = map_get(attr, O_RDWR, &err);
+	map = map_get_fd(attr, O_RDWR, &o, &err);
 	if (!map)
 		return err;
 	if ((map->map_flags & (BPF_F_RDONLY | BPF_F_WRONLY)) || atomic_load(&map->hdr->frozen))
@@ -163,21 +183,23 @@ static int map_lookup_and_delete_cmd(union bpf_attr *attr)
 	else
 		err = map->ops->lookup_and_delete(map, uptr(attr->key), uptr(attr->value),
 						  attr->flags);
-	obj_put(&map->obj);
+	obj_put(o);
 	return err;
 }
 
 static int map_freeze_cmd(union bpf_attr *attr)
 {
 	struct bpfmap *map;
+	struct obj *o;
 	int err = 0;
 
-	map = map_get(attr, O_WRONLY, &err);
+	map = map_get_fd(attr, O_WRONLY, &o, &err);
 	if (!map)
 		return err;
+	/* freezing takes write access away: a second freeze has none left */
 	if (atomic_exchange(&map->hdr->frozen, 1))
-		err = -EBUSY;
-	obj_put(&map->obj);
+		err = -EPERM;
+	obj_put(o);
 	return err;
 }
 
@@ -194,6 +216,11 @@ static int prog_load_cmd(union bpf_attr *attr)
 		return err;
 	err = prog_load(attr, &log, &prog);
 	if (!err) {
+		/* the kernel (6.4+) reports a truncated log even when the load succeeds */
+		if (ulog_truncated(&log)) {
+			obj_put(&prog->obj);
+			return -ENOSPC;
+		}
 		fd = obj_fd_new(&prog->obj, O_RDWR);
 		obj_put(&prog->obj);
 		return fd;
@@ -283,7 +310,7 @@ static int map_info(struct bpfmap *map, union bpf_attr *attr)
 
 	memset(&info, 0, sizeof(info));
 	info.type = map->hdr->map_type;
-	info.id = map->obj.id;
+	info.id = atomic_load(&map->hdr->id);
 	info.key_size = map->key_size;
 	info.value_size = map->value_size;
 	info.max_entries = map->max_entries;
@@ -320,7 +347,7 @@ static int prog_info(struct bpfprog *prog, union bpf_attr *attr)
 		uint32_t *ids = uptr(user.map_ids);
 
 		for (uint32_t i = 0; i < prog->map_cnt && i < user.nr_map_ids; i++)
-			ids[i] = prog->maps[i]->obj.id;
+			ids[i] = atomic_load(&prog->maps[i]->hdr->id);
 		info.map_ids = user.map_ids;
 	}
 	if (user.xlated_prog_len && user.xlated_prog_insns) {
@@ -347,7 +374,8 @@ static int get_info_cmd(union bpf_attr *attr)
 		obj_put(o);
 		return err;
 	}
-	return err == -EINVAL ? -EINVAL : -EBADF;
+	/* the kernel's answer for an fd that is not open at all is EBADFD */
+	return err == -EINVAL || fcntl((int)attr->info.bpf_fd, F_GETFD) >= 0 ? -EINVAL : -EBADFD;
 }
 
 /* ---- the table ---- */

@@ -1,16 +1,21 @@
-/* Objects, their ids and the fd table: see obj.h. One mutex guards the id
- * lists; a rwlock guards the fd table, which readers (every map command)
- * take shared. */
+/* Objects, ids, the registry of shared ids and the fd table: see obj.h. A
+ * mutex guards the object list; a rwlock guards the fd table, which readers
+ * (every map command) take shared. */
 #include "obj.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "../maps/map.h"
 
 struct fd_entry {
 	struct obj *obj;
@@ -21,25 +26,153 @@ static pthread_rwlock_t fd_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct fd_entry *fds;
 static size_t fd_cap;
 
-static pthread_mutex_t id_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint32_t next_id[OBJ_LINK + 1];
-static struct obj *id_head[OBJ_LINK + 1];
+static pthread_mutex_t list_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct obj *live[OBJ_LINK + 1];
+static uint32_t local_next_id[OBJ_LINK + 1];
 
-void obj_init(struct obj *obj, enum obj_type type, int file_fd, void (*free_fn)(struct obj *))
+static const char *const type_names[] = {"", "map", "prog", "btf", "link"};
+
+/* ---- the directory and the shared registry ---- */
+
+static char dir_path[512];
+static int ids_fd = -1;
+static atomic_uint *shared_next_id; /* one counter per type, in .ids/next */
+static pthread_once_t dir_once = PTHREAD_ONCE_INIT;
+
+static void dir_init(void)
+{
+	const char *env = getenv("BPFHOST_DIR"), *run = getenv("XDG_RUNTIME_DIR");
+	char ids[600];
+	int fd;
+
+	if (env && *env)
+		snprintf(dir_path, sizeof(dir_path), "%s", env);
+	else if (run && *run)
+		snprintf(dir_path, sizeof(dir_path), "%s/bpfhost", run);
+	else
+		snprintf(dir_path, sizeof(dir_path), "/dev/shm/bpfhost-%u", (unsigned)getuid());
+	mkdir(dir_path, 0700);
+	snprintf(ids, sizeof(ids), "%s/.ids", dir_path);
+	mkdir(ids, 0700);
+	ids_fd = open(ids, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (ids_fd < 0)
+		return;
+	fd = openat(ids_fd, "next", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	if (ftruncate(fd, 4096) == 0) {
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+		if (p != MAP_FAILED)
+			shared_next_id = p;
+	}
+	close(fd);
+}
+
+const char *obj_dir(void)
+{
+	pthread_once(&dir_once, dir_init);
+	return dir_path;
+}
+
+int obj_tmpfile(void)
+{
+	int fd = open(obj_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static bool shared_ids(enum obj_type type)
+{
+	return type == OBJ_MAP;
+}
+
+static uint32_t id_alloc(enum obj_type type)
+{
+	obj_dir();
+	if (shared_ids(type) && shared_next_id)
+		return atomic_fetch_add(&shared_next_id[type], 1) + 1;
+	return ++local_next_id[type];
+}
+
+static void id_name(char *buf, size_t len, enum obj_type type, uint32_t id)
+{
+	snprintf(buf, len, "%s.%u", type_names[type], id);
+}
+
+/* Links the object's file into .ids so that other processes find it by id. */
+static void publish(struct obj *obj)
+{
+	char path[64], name[32];
+
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", obj->file_fd);
+	id_name(name, sizeof(name), obj->type, obj->id);
+	linkat(AT_FDCWD, path, ids_fd, name, AT_SYMLINK_FOLLOW);
+}
+
+/* Is the file fd held by some process (a flock) or pinned (a second link)? */
+static bool file_alive(int fd)
+{
+	struct stat st;
+
+	if (flock(fd, LOCK_EX | LOCK_NB))
+		return true;
+	flock(fd, LOCK_UN);
+	return fstat(fd, &st) == 0 && st.st_nlink > 1;
+}
+
+/* Opens the registered file of (type, id) if its object is alive; removes
+ * the entry of a dead one. */
+static int open_registered(enum obj_type type, uint32_t id)
+{
+	char name[32];
+	int fd;
+
+	obj_dir();
+	id_name(name, sizeof(name), type, id);
+	fd = openat(ids_fd, name, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -ENOENT;
+	if (!file_alive(fd)) {
+		unlinkat(ids_fd, name, 0);
+		close(fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+/* ---- objects ---- */
+
+static void list_insert(struct obj *obj)
 {
 	struct obj **p;
 
+	for (p = &live[obj->type]; *p && (*p)->id < obj->id; p = &(*p)->next)
+		;
+	obj->next = *p;
+	*p = obj;
+}
+
+int obj_init(struct obj *obj, enum obj_type type, int file_fd, void (*free_fn)(struct obj *),
+	     uint32_t id)
+{
+	struct stat st;
+
+	if (fstat(file_fd, &st))
+		return -errno;
 	obj->type = type;
 	atomic_init(&obj->refcnt, 1);
 	obj->free = free_fn;
 	obj->file_fd = file_fd;
-	obj->id_next = NULL;
-	pthread_mutex_lock(&id_lock);
-	obj->id = ++next_id[type];
-	for (p = &id_head[type]; *p; p = &(*p)->id_next)
-		;
-	*p = obj;
-	pthread_mutex_unlock(&id_lock);
+	obj->dev = st.st_dev;
+	obj->ino = st.st_ino;
+	obj->id = id ? id : id_alloc(type);
+	if (shared_ids(type))
+		flock(file_fd, LOCK_SH);
+	pthread_mutex_lock(&list_lock);
+	list_insert(obj);
+	pthread_mutex_unlock(&list_lock);
+	return 0;
 }
 
 void obj_get(struct obj *obj)
@@ -53,18 +186,194 @@ void obj_put(struct obj *obj)
 
 	if (!obj || atomic_fetch_sub_explicit(&obj->refcnt, 1, memory_order_acq_rel) != 1)
 		return;
-	pthread_mutex_lock(&id_lock);
-	for (p = &id_head[obj->type]; *p; p = &(*p)->id_next) {
+	pthread_mutex_lock(&list_lock);
+	for (p = &live[obj->type]; *p; p = &(*p)->next) {
 		if (*p == obj) {
-			*p = obj->id_next;
+			*p = obj->next;
 			break;
 		}
 	}
-	pthread_mutex_unlock(&id_lock);
-	if (obj->file_fd >= 0)
-		close(obj->file_fd);
+	pthread_mutex_unlock(&list_lock);
+	if (shared_ids(obj->type)) {
+		flock(obj->file_fd, LOCK_UN);
+		if (!file_alive(obj->file_fd)) {
+			char name[32];
+
+			id_name(name, sizeof(name), obj->type, obj->id);
+			unlinkat(ids_fd, name, 0);
+		}
+	}
+	close(obj->file_fd);
 	obj->free(obj);
 }
+
+/* This process's object for the file (dev, ino), with a reference, or NULL. */
+static struct obj *find_file(dev_t dev, ino_t ino)
+{
+	struct obj *found = NULL;
+
+	pthread_mutex_lock(&list_lock);
+	for (int t = OBJ_MAP; t <= OBJ_LINK && !found; t++)
+		for (struct obj *o = live[t]; o; o = o->next)
+			if (o->dev == dev && o->ino == ino) {
+				obj_get(o);
+				found = o;
+				break;
+			}
+	pthread_mutex_unlock(&list_lock);
+	return found;
+}
+
+static void map_obj_free(struct obj *obj)
+{
+	map_put(map_of(obj));
+	free(obj);
+}
+
+int obj_of_map(struct bpfmap *map, struct obj **out)
+{
+	struct obj *obj;
+	struct stat st;
+	uint32_t id;
+	int fd, err;
+
+	if (fstat(map->fd, &st)) {
+		map_put(map);
+		return -errno;
+	}
+	obj = find_file(st.st_dev, st.st_ino);
+	if (obj) {
+		map_put(map);
+		*out = obj;
+		return 0;
+	}
+	obj = calloc(1, sizeof(*obj));
+	fd = obj ? fcntl(map->fd, F_DUPFD_CLOEXEC, 0) : -1;
+	if (fd < 0) {
+		free(obj);
+		map_put(map);
+		return -ENOMEM;
+	}
+	obj->priv = map;
+	id = atomic_load(&map->hdr->id);
+	err = obj_init(obj, OBJ_MAP, fd, map_obj_free, id);
+	if (err) {
+		close(fd);
+		map_obj_free(obj);
+		return err;
+	}
+	if (!id) {
+		atomic_store(&map->hdr->id, obj->id);
+		publish(obj);
+	}
+	*out = obj;
+	return 0;
+}
+
+int obj_from_file(int fd, struct obj **out)
+{
+	struct bpfmap *map;
+	struct stat st;
+	char magic[8];
+	int err;
+
+	if (fstat(fd, &st)) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	*out = find_file(st.st_dev, st.st_ino);
+	if (*out) {
+		close(fd);
+		return 0;
+	}
+	if (pread(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+	    memcmp(magic, MAP_MAGIC, sizeof(magic))) {
+		close(fd);
+		return -EINVAL;
+	}
+	err = map_open_file(fd, &map);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return obj_of_map(map, out);
+}
+
+static struct obj *local_by_id(enum obj_type type, uint32_t id, bool next)
+{
+	struct obj *o;
+
+	pthread_mutex_lock(&list_lock);
+	for (o = live[type]; o && (next ? o->id <= id : o->id != id); o = o->next)
+		;
+	if (o)
+		obj_get(o);
+	pthread_mutex_unlock(&list_lock);
+	return o;
+}
+
+struct obj *obj_by_id(enum obj_type type, uint32_t id)
+{
+	struct obj *o = local_by_id(type, id, false);
+	int fd;
+
+	if (o || !shared_ids(type))
+		return o;
+	fd = open_registered(type, id);
+	if (fd < 0 || obj_from_file(fd, &o))
+		return NULL;
+	return o;
+}
+
+struct obj *obj_next_by_id(enum obj_type type, uint32_t id)
+{
+	uint32_t best = 0;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if (!shared_ids(type))
+		return local_by_id(type, id, true);
+	obj_dir();
+	fd = ids_fd >= 0 ? fcntl(ids_fd, F_DUPFD_CLOEXEC, 0) : -1;
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return local_by_id(type, id, true);
+	}
+	/* every live object of a shared type is registered, ours included */
+	for (;;) {
+		best = 0;
+		rewinddir(d);
+		while ((de = readdir(d))) {
+			size_t n = strlen(type_names[type]);
+			unsigned long v;
+			char *end;
+
+			if (strncmp(de->d_name, type_names[type], n) || de->d_name[n] != '.')
+				continue;
+			v = strtoul(de->d_name + n + 1, &end, 10);
+			if (*end || v <= id || v > UINT32_MAX || (best && v >= best))
+				continue;
+			best = (uint32_t)v;
+		}
+		if (!best)
+			break;
+		struct obj *o = obj_by_id(type, best);
+
+		if (o) {
+			closedir(d);
+			return o;
+		}
+		id = best; /* dead: look further */
+	}
+	closedir(d);
+	return NULL;
+}
+
+/* ---- the fd table ---- */
 
 static int table_grow(size_t need)
 {
@@ -160,71 +469,4 @@ void obj_fd_dup(int fd, int fd2)
 	}
 	pthread_rwlock_unlock(&fd_lock);
 	obj_put(stale);
-}
-
-struct obj *obj_next_by_id(enum obj_type type, uint32_t id)
-{
-	struct obj *o;
-
-	pthread_mutex_lock(&id_lock);
-	for (o = id_head[type]; o && o->id <= id; o = o->id_next)
-		;
-	if (o)
-		obj_get(o);
-	pthread_mutex_unlock(&id_lock);
-	return o;
-}
-
-struct obj *obj_by_id(enum obj_type type, uint32_t id)
-{
-	struct obj *o;
-
-	pthread_mutex_lock(&id_lock);
-	for (o = id_head[type]; o && o->id != id; o = o->id_next)
-		;
-	if (o)
-		obj_get(o);
-	pthread_mutex_unlock(&id_lock);
-	return o;
-}
-
-static char dir_path[512];
-static pthread_once_t dir_once = PTHREAD_ONCE_INIT;
-
-static void dir_init(void)
-{
-	const char *env = getenv("BPFHOST_DIR"), *run = getenv("XDG_RUNTIME_DIR");
-
-	if (env && *env)
-		snprintf(dir_path, sizeof(dir_path), "%s", env);
-	else if (run && *run)
-		snprintf(dir_path, sizeof(dir_path), "%s/bpfhost", run);
-	else
-		snprintf(dir_path, sizeof(dir_path), "/dev/shm/bpfhost-%u", (unsigned)getuid());
-	mkdir(dir_path, 0700);
-}
-
-const char *obj_dir(void)
-{
-	pthread_once(&dir_once, dir_init);
-	return dir_path;
-}
-
-int obj_tmpfile(uint64_t size)
-{
-	int fd = open(obj_dir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-
-	if (fd < 0)
-		return -errno;
-	/* reserve the memory now, as the kernel preallocates: a full tmpfs is an
-	 * error at creation, never a SIGBUS when a program first touches a page */
-	int err = posix_fallocate(fd, 0, (off_t)size);
-
-	if (err == EOPNOTSUPP || err == EINVAL)
-		err = ftruncate(fd, (off_t)size) ? errno : 0;
-	if (err) {
-		close(fd);
-		return err == ENOSPC ? -ENOMEM : -err;
-	}
-	return fd;
 }

@@ -12,6 +12,7 @@
 
 #include "../helpers/kernel.h"
 #include "../util/log.h"
+#include "../util/name.h"
 
 #define ENOTSUPP 524
 #define MAX_INSNS 1000000u
@@ -21,7 +22,7 @@ static void prog_free(struct obj *obj)
 	struct bpfprog *prog = prog_of(obj);
 
 	for (uint32_t i = 0; i < prog->map_cnt; i++)
-		obj_put(&prog->maps[i]->obj);
+		map_put(prog->maps[i]);
 	free(prog->maps);
 	vm_prog_free(prog->vm);
 	free(prog->insns);
@@ -48,13 +49,13 @@ static int use_map(struct bpfprog *prog, struct bpfmap *map)
 
 	for (uint32_t i = 0; i < prog->map_cnt; i++) {
 		if (prog->maps[i] == map) {
-			obj_put(&map->obj);
+			map_put(map);
 			return 0;
 		}
 	}
 	n = realloc(prog->maps, (prog->map_cnt + 1) * sizeof(*n));
 	if (!n) {
-		obj_put(&map->obj);
+		map_put(map);
 		return -ENOMEM;
 	}
 	prog->maps = n;
@@ -84,6 +85,8 @@ static int map_of_ldimm(const union bpf_attr *attr, const struct bpf_insn *in, s
 		return err == -EINVAL ? -EINVAL : -EBADF;
 	}
 	*map = map_of(o);
+	map_get(*map);
+	obj_put(o);
 	return 0;
 }
 
@@ -122,7 +125,7 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 					    "insn %u: direct value access needs an array map "
 					    "with one element\n",
 					    i);
-				obj_put(&map->obj);
+				map_put(map);
 				return -EINVAL;
 			}
 			if (off >= map->value_size) {
@@ -130,7 +133,7 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 					    "invalid access to map value pointer, value_size=%u "
 					    "off=%u\n",
 					    map->value_size, off);
-				obj_put(&map->obj);
+				map_put(map);
 				return -EINVAL;
 			}
 			addr = (uint64_t)(uintptr_t)map->data + off;
@@ -198,6 +201,18 @@ int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out
 		ulog_printf(log, "unknown program type %u\n", attr->prog_type);
 		return -EINVAL;
 	}
+	if (attr->prog_flags &
+	    ~(uint32_t)(BPF_F_STRICT_ALIGNMENT | BPF_F_ANY_ALIGNMENT | BPF_F_TEST_RND_HI32 |
+			BPF_F_TEST_STATE_FREQ | BPF_F_SLEEPABLE | BPF_F_XDP_HAS_FRAGS)) {
+		ulog_printf(log, "unknown prog_flags 0x%x\n", attr->prog_flags);
+		return -EINVAL;
+	}
+	if (!attr->license)
+		return -EFAULT;
+	if (!name_valid(attr->prog_name, BPF_OBJ_NAME_LEN)) {
+		ulog_printf(log, "prog_name: not [A-Za-z0-9_.] ending within 16 bytes\n");
+		return -EINVAL;
+	}
 	if (attr->prog_type == BPF_PROG_TYPE_SYSCALL && !(attr->prog_flags & BPF_F_SLEEPABLE)) {
 		ulog_printf(log, "Syscall programs can only be sleepable\n");
 		return -EINVAL;
@@ -221,13 +236,14 @@ int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out
 		prog_free(&prog->obj);
 		return err;
 	}
-	fd = memfd_create("bpfhost-prog", MFD_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
+	fd = obj_tmpfile();
+	err = fd < 0 ? fd : obj_init(&prog->obj, OBJ_PROG, fd, prog_free, 0);
+	if (err) {
+		if (fd >= 0)
+			close(fd);
 		prog_free(&prog->obj);
 		return err;
 	}
-	obj_init(&prog->obj, OBJ_PROG, fd, prog_free);
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	prog->load_time_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	prog->uid = getuid();

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../util/log.h"
+#include "../util/name.h"
 
 extern const struct map_ops map_array_ops, map_percpu_array_ops;
 extern const struct map_ops map_hash_ops, map_percpu_hash_ops;
@@ -163,36 +164,38 @@ uint32_t map_hash(const void *key, uint32_t len, uint32_t seed)
 	return h;
 }
 
-static void map_free(struct obj *obj)
+void map_get(struct bpfmap *map)
 {
-	struct bpfmap *map = map_of(obj);
+	atomic_fetch_add_explicit(&map->refcnt, 1, memory_order_relaxed);
+}
 
+void map_put(struct bpfmap *map)
+{
+	if (!map || atomic_fetch_sub_explicit(&map->refcnt, 1, memory_order_acq_rel) != 1)
+		return;
 	if (map->hdr)
 		munmap(map->hdr, map->file_size);
+	if (map->fd >= 0)
+		close(map->fd);
 	free(map);
 }
 
-/* The kernel's bpf_obj_name_cpy: [A-Za-z0-9_.], NUL-terminated within 16 bytes. */
-static int check_name(const char *name, struct ulog *log)
+/* An anonymous file of size bytes in dir, its memory reserved now as the
+ * kernel preallocates: a full tmpfs is an error here, never a SIGBUS later. */
+static int storage_file(const char *dir, uint64_t size)
 {
-	size_t i;
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600), err;
 
-	for (i = 0; i < BPF_OBJ_NAME_LEN && name[i]; i++) {
-		char c = name[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '_' || c == '.')) {
-			ulog_printf(log, "map name: character %zu (0x%02x) is not [A-Za-z0-9_.]\n",
-				    i, (unsigned char)c);
-			return -EINVAL;
-		}
+	if (fd < 0)
+		return -errno;
+	err = posix_fallocate(fd, 0, (off_t)size);
+	if (err == EOPNOTSUPP || err == EINVAL)
+		err = ftruncate(fd, (off_t)size) ? errno : 0;
+	if (err) {
+		close(fd);
+		return err == ENOSPC ? -ENOMEM : -err;
 	}
-	if (i == BPF_OBJ_NAME_LEN) {
-		ulog_printf(log, "map name is not NUL-terminated within %d bytes\n",
-			    BPF_OBJ_NAME_LEN);
-		return -EINVAL;
-	}
-	return 0;
+	return fd;
 }
 
 static int map_mmap(struct bpfmap *map, int fd, uint64_t size)
@@ -216,7 +219,7 @@ static void map_cache_attrs(struct bpfmap *map)
 	map->ncpus = map->hdr->ncpus;
 }
 
-int map_create(const union bpf_attr *attr, struct ulog *log, struct bpfmap **out)
+int map_create(const union bpf_attr *attr, const char *dir, struct ulog *log, struct bpfmap **out)
 {
 	const struct map_ops *ops;
 	struct map_hdr hdr = {0};
@@ -240,9 +243,12 @@ int map_create(const union bpf_attr *attr, struct ulog *log, struct bpfmap **out
 		ulog_printf(log, "map_extra is only for bloom filters\n");
 		return -EINVAL;
 	}
-	err = check_name(attr->map_name, log);
-	if (!err)
-		err = ops->check(attr, log);
+	if (!name_valid(attr->map_name, BPF_OBJ_NAME_LEN)) {
+		ulog_printf(log, "map name: not [A-Za-z0-9_.] ending within %d bytes\n",
+			    BPF_OBJ_NAME_LEN);
+		return -EINVAL;
+	}
+	err = ops->check(attr, log);
 	if (err)
 		return err;
 	memcpy(hdr.magic, MAP_MAGIC, sizeof(hdr.magic));
@@ -269,11 +275,11 @@ int map_create(const union bpf_attr *attr, struct ulog *log, struct bpfmap **out
 	map = calloc(1, sizeof(*map));
 	if (!map)
 		return -ENOMEM;
-	fd = obj_tmpfile(size);
+	fd = storage_file(dir, size);
 	if (fd < 0) {
 		free(map);
 		ulog_printf(log, "cannot allocate %llu bytes of map storage in %s: %s\n",
-			    (unsigned long long)size, obj_dir(), strerror(-fd));
+			    (unsigned long long)size, dir, strerror(-fd));
 		return fd;
 	}
 	if (pwrite(fd, &hdr, sizeof(hdr), 0) != (ssize_t)sizeof(hdr)) {
@@ -289,11 +295,12 @@ int map_create(const union bpf_attr *attr, struct ulog *log, struct bpfmap **out
 		return err;
 	}
 	map->ops = ops;
+	map->fd = fd;
+	atomic_init(&map->refcnt, 1);
 	map_cache_attrs(map);
-	obj_init(&map->obj, OBJ_MAP, fd, map_free);
 	err = ops->init ? ops->init(map) : 0;
 	if (err) {
-		obj_put(&map->obj);
+		map_put(map);
 		return err;
 	}
 	*out = map;
@@ -321,22 +328,9 @@ int map_open_file(int fd, struct bpfmap **out)
 		return err;
 	}
 	map->ops = map_ops_of(hdr.map_type);
+	map->fd = fd;
+	atomic_init(&map->refcnt, 1);
 	map_cache_attrs(map);
-	obj_init(&map->obj, OBJ_MAP, fd, map_free);
 	*out = map;
 	return 0;
-}
-
-long map_mmap_offset(int fd)
-{
-	struct obj *o;
-	long off;
-	int err = 0;
-
-	o = obj_from_fd(fd, OBJ_MAP, NULL, &err);
-	if (!o)
-		return 0;
-	off = (map_of(o)->map_flags & BPF_F_MMAPABLE) ? (long)map_of(o)->hdr->data_off : -EINVAL;
-	obj_put(o);
-	return off;
 }

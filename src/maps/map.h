@@ -20,8 +20,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/obj.h"
-
 struct ulog;
 
 #define MAP_MAGIC "BPFHMAP1"
@@ -46,10 +44,12 @@ struct map_hdr {
 	atomic_uint frozen;
 	atomic_uint lock;   /* a general lock for types that need one */
 	uint64_t state[32]; /* the type's own counters, by its own names */
+	atomic_uint id;	    /* the map's id, the same in every process (set by core) */
 };
 
 struct bpfmap {
-	struct obj obj;	     /* first: a struct obj * converts to the map */
+	atomic_uint refcnt;  /* programs and objects that hold the map */
+	int fd;		     /* the storage file, owned */
 	struct map_hdr *hdr; /* the whole file, mapped shared */
 	uint8_t *data;	     /* hdr + hdr->data_off */
 	uint64_t file_size;
@@ -90,19 +90,15 @@ struct map_ops {
 const struct map_ops *map_ops_of(uint32_t map_type);
 const char *map_type_name(uint32_t map_type);
 
-/* BPF_MAP_CREATE: checks attr, creates the file, returns the map (one reference). */
-int map_create(const union bpf_attr *attr, struct ulog *log, struct bpfmap **out);
+/* BPF_MAP_CREATE: checks attr, creates the storage file (O_TMPFILE in dir),
+ * returns the map with one reference. */
+int map_create(const union bpf_attr *attr, const char *dir, struct ulog *log, struct bpfmap **out);
 /* Opens the map stored in the file fd (a pin), taking fd over. */
 int map_open_file(int fd, struct bpfmap **out);
 
-static inline struct bpfmap *map_of(struct obj *obj)
-{
-	return (struct bpfmap *)obj;
-}
-
-/* Where offset 0 of an mmap() of fd lands in its file: 0 for an fd that is
- * not a map, the data offset for an mmapable map, -EINVAL for other maps. */
-long map_mmap_offset(int fd);
+void map_get(struct bpfmap *map);
+/* Drops a reference; the last one unmaps the storage and closes the file. */
+void map_put(struct bpfmap *map);
 
 /* Bytes a user-space lookup copies out: value_size, or per CPU slots. */
 uint32_t map_value_size_user(const struct bpfmap *map);
