@@ -179,7 +179,8 @@ int main(void)
 		}
 	}
 	if (kernel_ok)
-		printf("user-space map access: at least %.1fx faster than the kernel's (target 10x)\n",
+		printf("user-space map access: at least %.1fx faster than the kernel's (target "
+		       "10x)\n",
 		       worst);
 	else
 		printf("NOTICE: the kernel refused bpf(): no kernel column\n");
