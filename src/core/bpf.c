@@ -13,6 +13,7 @@
 #include "../../include/bpfhost.h"
 #include "../maps/map.h"
 #include "../util/log.h"
+#include "pin.h"
 #include "prog.h"
 
 #define ENOTSUPP 524
@@ -243,6 +244,39 @@ static int prog_test_run_cmd(union bpf_attr *attr)
 	return err;
 }
 
+/* ---- pins ---- */
+
+static int obj_pin_cmd(union bpf_attr *attr)
+{
+	struct obj *o = NULL;
+	int err = -EBADF;
+
+	if (attr->file_flags)
+		return -EINVAL;
+	for (int t = OBJ_MAP; t <= OBJ_LINK && !o; t++)
+		o = obj_from_fd((int)attr->bpf_fd, (enum obj_type)t, NULL, &err);
+	if (!o)
+		return -EINVAL; /* the kernel's answer for any fd that is not a bpf object */
+	err = o->type == OBJ_MAP ? pin_obj(o, uptr(attr->pathname)) : -EOPNOTSUPP;
+	obj_put(o);
+	return err;
+}
+
+static int obj_get_cmd(union bpf_attr *attr)
+{
+	struct obj *o;
+	int mode, err, fd;
+
+	if (attr->bpf_fd)
+		return -EINVAL;
+	err = pin_get(uptr(attr->pathname), attr->file_flags, &o, &mode);
+	if (err)
+		return err;
+	fd = obj_fd_new(o, mode);
+	obj_put(o);
+	return fd;
+}
+
 /* ---- ids and info ---- */
 
 static enum obj_type id_cmd_type(int cmd)
@@ -405,6 +439,8 @@ static const struct command commands[] = {
 	[BPF_MAP_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
 	[BPF_BTF_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
 	[BPF_LINK_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
+	[BPF_OBJ_PIN] = {obj_pin_cmd, NULL, END(file_flags)},
+	[BPF_OBJ_GET] = {obj_get_cmd, NULL, END(file_flags)},
 	[BPF_OBJ_GET_INFO_BY_FD] = {get_info_cmd, NULL, END(info.info), true},
 };
 
