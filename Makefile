@@ -2,6 +2,7 @@
 # `make check` runs the tests, the format check and a short fuzz run.
 CC ?= gcc
 BUILD ?= build
+.DEFAULT_GOAL := all
 OPT ?= -O2
 WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes -Wstrict-prototypes \
 	-Wimplicit-fallthrough -Wformat=2 -Wpointer-arith -Wcast-qual -Wundef
@@ -9,7 +10,7 @@ SAN ?=
 ALL_CFLAGS = $(OPT) -g $(SAN) -std=gnu11 -fvisibility=hidden $(WARN) -Iinclude -D_GNU_SOURCE $(CFLAGS)
 LDLIBS += -lpthread -lm
 
-LIB_SRCS := $(sort $(wildcard src/*/*.c))
+LIB_SRCS := $(sort $(filter-out src/preload/%,$(wildcard src/*/*.c)))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 TOOL_SRCS := $(sort $(wildcard tools/*.c))
 TOOL_OBJS := $(TOOL_SRCS:%.c=$(BUILD)/%.o)
@@ -23,7 +24,18 @@ BPF_SRCS := $(sort $(wildcard tests/bpf/*.bpf.c))
 BPF_OBJS := $(BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%.o)
 LIBBPF_TESTS := $(BUILD)/tests/libbpf/test_libbpf $(BUILD)/tests/libbpf/test_libbpf_kernel
 
-all: $(BIN) $(BIN)-exec $(BUILD)/tests/run_data $(UNIT_BINS) $(BPF_OBJS) $(LIBBPF_TESTS)
+# The LD_PRELOAD library: the library again, position-independent, plus the
+# interposed libc functions (the link-time wrappers stay out of it).
+PRELOAD := $(BUILD)/libbpfhost-preload.so
+PIC_SRCS := $(filter-out src/core/wrap.c src/preload/%,$(LIB_SRCS)) src/preload/preload.c
+PIC_OBJS := $(PIC_SRCS:%.c=$(BUILD)/pic/%.o)
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
+$(PRELOAD): $(PIC_OBJS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared $^ -o $@ -ldl $(LDLIBS)
+
+all: $(BIN) $(BIN)-exec $(PRELOAD) $(BUILD)/tests/run_data $(UNIT_BINS) $(BPF_OBJS) $(LIBBPF_TESTS)
 
 # BPF programs, compiled for the kernel as users compile them
 $(BUILD)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c

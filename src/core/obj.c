@@ -470,3 +470,30 @@ void obj_fd_dup(int fd, int fd2)
 	pthread_rwlock_unlock(&fd_lock);
 	obj_put(stale);
 }
+
+long obj_mmap_offset(int fd)
+{
+	struct obj *o;
+	long off;
+	int err = 0;
+
+	o = obj_from_fd(fd, OBJ_MAP, NULL, &err);
+	if (!o)
+		return 0;
+	off = (map_of(o)->map_flags & BPF_F_MMAPABLE) ? (long)map_of(o)->hdr->data_off : -EINVAL;
+	obj_put(o);
+	return off;
+}
+
+const char *obj_fd_link(int fd)
+{
+	static const char *const links[] = {NULL, "anon_inode:bpf-map", "anon_inode:bpf-prog",
+					    "anon_inode:btf", "anon_inode:bpf_link"};
+	const char *l = NULL;
+
+	pthread_rwlock_rdlock(&fd_lock);
+	if (fd >= 0 && (size_t)fd < fd_cap && fds[fd].obj)
+		l = links[fds[fd].obj->type];
+	pthread_rwlock_unlock(&fd_lock);
+	return l;
+}

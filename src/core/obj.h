@@ -64,6 +64,13 @@ int obj_fd_forget(int fd);
 /* fd2 is now a duplicate of fd (dup/dup2/fcntl F_DUPFD): give it a reference. */
 void obj_fd_dup(int fd, int fd2);
 
+/* Where offset 0 of an mmap() of fd lands in its file: 0 for an fd that is
+ * not a map, the data offset for an mmapable map, -EINVAL for other maps. */
+long obj_mmap_offset(int fd);
+/* What readlink("/proc/self/fd/N") shows for fd in the kernel
+ * ("anon_inode:bpf-map", ...), or NULL if fd is not ours. */
+const char *obj_fd_link(int fd);
+
 /* The live object of type with the smallest id > id, or NULL; with a reference. */
 struct obj *obj_next_by_id(enum obj_type type, uint32_t id);
 struct obj *obj_by_id(enum obj_type type, uint32_t id);

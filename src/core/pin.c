@@ -62,6 +62,8 @@ int pin_get(const char *path, uint32_t file_flags, struct obj **out, int *mode)
 	err = obj_from_file(fd, out);
 	if (err)
 		return err;
-	*mode = file_flags & BPF_F_RDONLY ? O_RDONLY : file_flags & BPF_F_WRONLY ? O_WRONLY : O_RDWR;
+	*mode = file_flags & BPF_F_RDONLY   ? O_RDONLY
+		: file_flags & BPF_F_WRONLY ? O_WRONLY
+					    : O_RDWR;
 	return 0;
 }

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "../../include/bpfhost.h"
-#include "../maps/map.h"
 #include "obj.h"
 
 long __real_syscall(long number, ...);
@@ -41,25 +40,9 @@ int __wrap_close(int fd)
 	return __real_close(fd);
 }
 
-/* Where offset 0 of an mmap() of fd lands in its file: 0 for an fd that is
- * not a map, the data offset for an mmapable map, -EINVAL for other maps. */
-static long mmap_offset(int fd)
-{
-	struct obj *o;
-	long off;
-	int err = 0;
-
-	o = obj_from_fd(fd, OBJ_MAP, NULL, &err);
-	if (!o)
-		return 0;
-	off = (map_of(o)->map_flags & BPF_F_MMAPABLE) ? (long)map_of(o)->hdr->data_off : -EINVAL;
-	obj_put(o);
-	return off;
-}
-
 void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	off_t shift = fd >= 0 ? mmap_offset(fd) : 0;
+	long shift = fd >= 0 ? obj_mmap_offset(fd) : 0;
 
 	if (shift < 0) {
 		errno = (int)-shift;

@@ -18,6 +18,10 @@
 
 extern const struct map_ops map_array_ops, map_percpu_array_ops;
 extern const struct map_ops map_hash_ops, map_percpu_hash_ops;
+extern const struct map_ops map_lru_hash_ops, map_lru_percpu_hash_ops;
+extern const struct map_ops map_lpm_trie_ops;
+extern const struct map_ops map_queue_ops, map_stack_ops;
+extern const struct map_ops map_bloom_filter_ops;
 
 static const struct {
 	uint32_t type;
@@ -32,9 +36,9 @@ static const struct {
 	{BPF_MAP_TYPE_PERF_EVENT_ARRAY, "perf_event_array", NULL},
 	{BPF_MAP_TYPE_STACK_TRACE, "stack_trace", NULL},
 	{BPF_MAP_TYPE_CGROUP_ARRAY, "cgroup_array", NULL},
-	{BPF_MAP_TYPE_LRU_HASH, "lru_hash", NULL},
-	{BPF_MAP_TYPE_LRU_PERCPU_HASH, "lru_percpu_hash", NULL},
-	{BPF_MAP_TYPE_LPM_TRIE, "lpm_trie", NULL},
+	{BPF_MAP_TYPE_LRU_HASH, "lru_hash", &map_lru_hash_ops},
+	{BPF_MAP_TYPE_LRU_PERCPU_HASH, "lru_percpu_hash", &map_lru_percpu_hash_ops},
+	{BPF_MAP_TYPE_LPM_TRIE, "lpm_trie", &map_lpm_trie_ops},
 	{BPF_MAP_TYPE_ARRAY_OF_MAPS, "array_of_maps", NULL},
 	{BPF_MAP_TYPE_HASH_OF_MAPS, "hash_of_maps", NULL},
 	{BPF_MAP_TYPE_DEVMAP, "devmap", NULL},
@@ -42,11 +46,11 @@ static const struct {
 	{BPF_MAP_TYPE_CPUMAP, "cpumap", NULL},
 	{BPF_MAP_TYPE_XSKMAP, "xskmap", NULL},
 	{BPF_MAP_TYPE_SOCKHASH, "sockhash", NULL},
-	{BPF_MAP_TYPE_QUEUE, "queue", NULL},
-	{BPF_MAP_TYPE_STACK, "stack", NULL},
+	{BPF_MAP_TYPE_QUEUE, "queue", &map_queue_ops},
+	{BPF_MAP_TYPE_STACK, "stack", &map_stack_ops},
 	{BPF_MAP_TYPE_DEVMAP_HASH, "devmap_hash", NULL},
 	{BPF_MAP_TYPE_RINGBUF, "ringbuf", NULL},
-	{BPF_MAP_TYPE_BLOOM_FILTER, "bloom_filter", NULL},
+	{BPF_MAP_TYPE_BLOOM_FILTER, "bloom_filter", &map_bloom_filter_ops},
 };
 
 static int type_index(uint32_t type)

@@ -68,8 +68,7 @@ static int child(const char *pin)
 	a.max_entries = 16;
 	strcpy(a.map_name, "pinned");
 	fd = (int)B(BPF_MAP_CREATE, &a);
-	if (fd < 0 || elem(BPF_MAP_UPDATE_ELEM, fd, 1, &v, BPF_ANY) ||
-	    obj(BPF_OBJ_PIN, pin, fd, 0))
+	if (fd < 0 || elem(BPF_MAP_UPDATE_ELEM, fd, 1, &v, BPF_ANY) || obj(BPF_OBJ_PIN, pin, fd, 0))
 		return 1;
 	return 0;
 }
