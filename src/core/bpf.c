@@ -28,11 +28,27 @@ static void *uptr(uint64_t addr)
 	return (void *)(uintptr_t)addr;
 }
 
+/* Where a command writes its result: the caller's buffer, or a scratch one
+ * when the caller gave NULL, because the kernel reports the command's own
+ * error first and EFAULT only when it copies a result out. */
+static void *out_buf(uint64_t user, size_t size)
+{
+	return user ? uptr(user) : malloc(size);
+}
+
+static int out_done(uint64_t user, void *out, int err)
+{
+	if (user)
+		return err;
+	free(out);
+	return err ? err : -EFAULT;
+}
+
 /* ---- logs: the caller's log buffer, as the kernel's bpf_vlog ---- */
 
 static int log_open(struct ulog *log, uint32_t level, uint64_t buf, uint32_t size)
 {
-	if (level > 7 || (level && (!buf || size < 128)) || (!level && (buf || size)) ||
+	if ((level & ~15u) || (level && (!buf || size < 128)) || (!level && (buf || size)) ||
 	    size > (UINT32_MAX >> 2))
 		return -EINVAL;
 	ulog_init(log, level ? uptr(buf) : NULL, level ? size : 0);
@@ -95,17 +111,11 @@ static int map_lookup_cmd(union bpf_attr *attr)
 		err = -EPERM;
 	} else if (!attr->key && map->key_size) {
 		err = -EFAULT;
-	} else if (!attr->value) {
-		/* the kernel looks the key up before it copies the value out */
-		void *scratch = malloc(map_value_size_user(map));
-
-		err = !scratch ? -ENOMEM
-			       : map->ops->lookup(map, uptr(attr->key), scratch, attr->flags);
-		free(scratch);
-		if (!err)
-			err = -EFAULT;
 	} else {
-		err = map->ops->lookup(map, uptr(attr->key), uptr(attr->value), attr->flags);
+		void *out = out_buf(attr->value, map_value_size_user(map));
+
+		err = out ? map->ops->lookup(map, uptr(attr->key), out, attr->flags) : -ENOMEM;
+		err = out_done(attr->value, out, err);
 	}
 	obj_put(o);
 	return err;
@@ -158,12 +168,14 @@ static int map_next_key_cmd(union bpf_attr *attr)
 	map = map_get_fd(attr, O_RDONLY, &o, &err);
 	if (!map)
 		return err;
-	if (map->map_flags & BPF_F_WRONLY)
+	if (map->map_flags & BPF_F_WRONLY) {
 		err = -EPERM;
-	else if (!attr->next_key)
-		err = -EFAULT;
-	else
-		err = map->ops->get_next_key(map, uptr(attr->key), uptr(attr->next_key));
+	} else {
+		void *out = out_buf(attr->next_key, map->key_size ? map->key_size : 1);
+
+		err = out ? map->ops->get_next_key(map, uptr(attr->key), out) : -ENOMEM;
+		err = out_done(attr->next_key, out, err);
+	}
 	obj_put(o);
 	return err;
 }
@@ -174,16 +186,22 @@ static int map_lookup_and_delete_cmd(union bpf_attr *attr)
 	struct obj *o;
 	int err = 0;
 
+	if (attr->flags & ~(uint64_t)BPF_F_LOCK)
+		return -EINVAL;
 	map = map_get_fd(attr, O_RDWR, &o, &err);
 	if (!map)
 		return err;
-	if ((map->map_flags & (BPF_F_RDONLY | BPF_F_WRONLY)) || atomic_load(&map->hdr->frozen))
+	if ((map->map_flags & (BPF_F_RDONLY | BPF_F_WRONLY)) || atomic_load(&map->hdr->frozen)) {
 		err = -EPERM;
-	else if (!attr->value)
+	} else if (!attr->key && map->key_size) {
 		err = -EFAULT;
-	else
-		err = map->ops->lookup_and_delete(map, uptr(attr->key), uptr(attr->value),
-						  attr->flags);
+	} else {
+		void *out = out_buf(attr->value, map_value_size_user(map));
+
+		err = out ? map->ops->lookup_and_delete(map, uptr(attr->key), out, attr->flags)
+			  : -ENOMEM;
+		err = out_done(attr->value, out, err);
+	}
 	obj_put(o);
 	return err;
 }

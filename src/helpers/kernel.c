@@ -47,6 +47,33 @@ static uint64_t map_delete_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_
 	return (uint64_t)M(map)->ops->prog_delete(M(map), (const void *)(uintptr_t)key);
 }
 
+static uint64_t map_push_elem(uint64_t map, uint64_t value, uint64_t flags, uint64_t r4,
+			      uint64_t r5, struct vm_run *run)
+{
+	(void)r4, (void)r5, (void)run;
+	if (!M(map)->ops->prog_push)
+		return (uint64_t)(int64_t)-EINVAL;
+	return (uint64_t)M(map)->ops->prog_push(M(map), (const void *)(uintptr_t)value, flags);
+}
+
+static uint64_t map_pop_elem(uint64_t map, uint64_t value, uint64_t r3, uint64_t r4, uint64_t r5,
+			     struct vm_run *run)
+{
+	(void)r3, (void)r4, (void)r5, (void)run;
+	if (!M(map)->ops->prog_pop)
+		return (uint64_t)(int64_t)-EINVAL;
+	return (uint64_t)M(map)->ops->prog_pop(M(map), (void *)(uintptr_t)value);
+}
+
+static uint64_t map_peek_elem(uint64_t map, uint64_t value, uint64_t r3, uint64_t r4, uint64_t r5,
+			      struct vm_run *run)
+{
+	(void)r3, (void)r4, (void)r5, (void)run;
+	if (!M(map)->ops->prog_peek)
+		return (uint64_t)(int64_t)-EINVAL;
+	return (uint64_t)M(map)->ops->prog_peek(M(map), (void *)(uintptr_t)value);
+}
+
 static uint64_t clock_ns(clockid_t clk)
 {
 	struct timespec ts;
@@ -124,6 +151,15 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_map_delete_elem] = {"bpf_map_delete_elem",
 				      map_delete_elem,
 				      {VM_ARG_MAP, VM_ARG_MAP_KEY}},
+	[BPF_FUNC_map_push_elem] = {"bpf_map_push_elem",
+				    map_push_elem,
+				    {VM_ARG_MAP, VM_ARG_MAP_VALUE}},
+	[BPF_FUNC_map_pop_elem] = {"bpf_map_pop_elem",
+				   map_pop_elem,
+				   {VM_ARG_MAP, VM_ARG_MAP_VALUE_OUT}},
+	[BPF_FUNC_map_peek_elem] = {"bpf_map_peek_elem",
+				    map_peek_elem,
+				    {VM_ARG_MAP, VM_ARG_MAP_VALUE_OUT}},
 	[BPF_FUNC_ktime_get_ns] = {"bpf_ktime_get_ns", ktime_get_ns, {0}},
 	[BPF_FUNC_get_prandom_u32] = {"bpf_get_prandom_u32", get_prandom_u32, {0}},
 	[BPF_FUNC_get_smp_processor_id] = {"bpf_get_smp_processor_id", get_smp_processor_id, {0}},

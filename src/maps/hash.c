@@ -54,12 +54,8 @@ static int check(const union bpf_attr *attr, struct ulog *log)
 			    attr->max_entries);
 		return -EINVAL;
 	}
-	if (attr->key_size > 512) {
-		ulog_printf(log, "%s: key_size %u is over 512 (MAX_BPF_STACK)\n",
-			    map_type_name(attr->map_type), attr->key_size);
-		return -E2BIG;
-	}
-	if (attr->value_size >= (1u << 22) - 512 ||
+	/* the kernel's only size limit: an element must fit a 4 MiB allocation */
+	if ((uint64_t)attr->key_size + attr->value_size >= (1u << 22) - 48 ||
 	    (attr->map_type == BPF_MAP_TYPE_PERCPU_HASH && attr->value_size > 32768)) {
 		ulog_printf(log, "%s: value_size %u is too big\n", map_type_name(attr->map_type),
 			    attr->value_size);
@@ -201,7 +197,7 @@ static int lookup(struct bpfmap *map, const void *key, void *value, uint64_t fla
 	struct bucket *b = bucket_of(map, hash);
 	struct elem *e;
 
-	if (flags & ~(uint64_t)BPF_F_LOCK)
+	if (flags) /* BPF_F_LOCK needs a bpf_spin_lock in the value (BTF): none yet */
 		return -EINVAL;
 	map_lock(&b->lock);
 	e = find(map, b, key, hash);
@@ -322,7 +318,7 @@ static long prog_delete(struct bpfmap *map, const void *key)
 
 static int lookup_and_delete(struct bpfmap *map, const void *key, void *value, uint64_t flags)
 {
-	if (flags & ~(uint64_t)BPF_F_LOCK)
+	if (flags)
 		return -EINVAL;
 	return do_delete(map, key, value);
 }

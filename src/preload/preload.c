@@ -34,10 +34,10 @@
 static __thread int inside;
 
 /* The next definition of name (libc's), looked up once. */
-#define REAL(name)                                                                  \
-	static __typeof__(name) *real_##name;                                       \
-	if (!real_##name)                                                           \
-		real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
+#define REAL(name)                                                                                 \
+	static __typeof__(name) *real_##name;                                                      \
+	if (!real_##name)                                                                          \
+	real_##name = (__typeof__(name) *)dlsym(RTLD_NEXT, #name)
 
 EXPORT long syscall(long number, ...)
 {

@@ -228,10 +228,12 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 			break;
 		case VM_ARG_MAP_KEY:
 		case VM_ARG_MAP_VALUE:
+		case VM_ARG_MAP_VALUE_OUT:
 			size = !map			      ? 0
 			       : h->args[i] == VM_ARG_MAP_KEY ? map->key_size
 							      : map->value_size;
-			ok = map && vm_check_access(run, a, size, false) != NULL;
+			ok = map && vm_check_access(run, a, size,
+						    h->args[i] == VM_ARG_MAP_VALUE_OUT) != NULL;
 			break;
 		case VM_ARG_MEM_RO:
 		case VM_ARG_MEM_RW:

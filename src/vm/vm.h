@@ -25,14 +25,15 @@ typedef uint64_t (*vm_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t
 
 /* How the checked interpreter validates a helper's argument before the call. */
 enum vm_arg {
-	VM_ARG_ANYTHING = 0, /* any value */
-	VM_ARG_MEM_RO,	     /* pointer to memory read by the helper, size in the next arg */
-	VM_ARG_MEM_RW,	     /* pointer to memory written by the helper, size in the next arg */
-	VM_ARG_SIZE,	     /* the size belonging to the previous argument */
-	VM_ARG_STR,	     /* pointer to a NUL-terminated string inside one region */
-	VM_ARG_MAP,	     /* a map the program uses (struct bpfmap *) */
-	VM_ARG_MAP_KEY,	     /* key_size bytes of readable memory, for the map in r1 */
-	VM_ARG_MAP_VALUE,    /* value_size bytes of readable memory, for the map in r1 */
+	VM_ARG_ANYTHING = 0,  /* any value */
+	VM_ARG_MEM_RO,	      /* pointer to memory read by the helper, size in the next arg */
+	VM_ARG_MEM_RW,	      /* pointer to memory written by the helper, size in the next arg */
+	VM_ARG_SIZE,	      /* the size belonging to the previous argument */
+	VM_ARG_STR,	      /* pointer to a NUL-terminated string inside one region */
+	VM_ARG_MAP,	      /* a map the program uses (struct bpfmap *) */
+	VM_ARG_MAP_KEY,	      /* key_size bytes of readable memory, for the map in r1 */
+	VM_ARG_MAP_VALUE,     /* value_size bytes of readable memory, for the map in r1 */
+	VM_ARG_MAP_VALUE_OUT, /* value_size bytes the helper writes, for the map in r1 */
 };
 
 struct vm_helper {

@@ -18,6 +18,12 @@ struct {
 	__type(value, __u64);
 } totals SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_QUEUE);
+	__uint(max_entries, 8);
+	__type(value, __u32);
+} keys SEC(".maps");
+
 struct args {
 	__u32 key;
 	__u32 times;
@@ -46,6 +52,7 @@ int count(struct args *ctx)
 	t = bpf_map_lookup_elem(&totals, &zero);
 	if (t)
 		*t += ctx->times;
+	bpf_map_push_elem(&keys, &key, BPF_EXIST);
 	runs++;
 	ctx->result = *v + bias;
 	return (int)runs;

@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
 	struct bpf_program *prog;
-	struct bpf_map *counts, *totals, *rodata;
+	struct bpf_map *counts, *totals, *rodata, *keys;
 	struct args out;
 	__u64 bias = 1000, v = 0;
 	__u32 key, next;
@@ -109,6 +109,25 @@ int main(int argc, char **argv)
 		n++;
 	}
 	CHECK(n == 2 && err == -ENOENT, "counts has %d keys (err %d)", n, err);
+
+	/* every run pushed its key into a queue: pop them in order from user space */
+	keys = bpf_object__find_map_by_name(obj, "keys");
+	CHECK(keys != NULL, "queue map by name");
+	for (int i = 0; keys && i < 4; i++) {
+		static const __u32 want[] = {7, 7, 9, 9};
+		__u32 got = 0;
+
+		CHECK(bpf_map__lookup_and_delete_elem(keys, NULL, 0, &got, sizeof(got), 0) == 0 &&
+			      got == want[i],
+		      "pop %d: %u, expected %u", i, got, want[i]);
+	}
+	if (keys) {
+		__u32 got;
+
+		CHECK(bpf_map__lookup_and_delete_elem(keys, NULL, 0, &got, sizeof(got), 0) ==
+			      -ENOENT,
+		      "the queue is empty");
+	}
 out:
 	bpf_object__close(obj);
 	return TEST_DONE();
