@@ -275,7 +275,12 @@ static int obj_pin_cmd(union bpf_attr *attr)
 		o = obj_from_fd((int)attr->bpf_fd, (enum obj_type)t, NULL, &err);
 	if (!o)
 		return -EINVAL; /* the kernel's answer for any fd that is not a bpf object */
-	err = o->type == OBJ_MAP ? pin_obj(o, uptr(attr->pathname)) : -EOPNOTSUPP;
+	if (o->type == OBJ_MAP || o->type == OBJ_PROG)
+		err = pin_obj(o, uptr(attr->pathname));
+	else
+		err = -EOPNOTSUPP;
+	if (!err && o->type == OBJ_PROG)
+		prog_pin_maps(prog_of(o));
 	obj_put(o);
 	return err;
 }
@@ -406,7 +411,7 @@ static int prog_info(struct bpfprog *prog, union bpf_attr *attr)
 		uint32_t len = user.xlated_prog_len < info.xlated_prog_len ? user.xlated_prog_len
 									   : info.xlated_prog_len;
 
-		memcpy(uptr(user.xlated_prog_insns), prog->insns, len);
+		memcpy(uptr(user.xlated_prog_insns), prog->dump, len);
 		info.xlated_prog_insns = user.xlated_prog_insns;
 	}
 	return info_out(attr, &info, sizeof(info));

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../maps/map.h"
+#include "prog.h"
 
 struct fd_entry {
 	struct obj *obj;
@@ -84,7 +85,7 @@ int obj_tmpfile(void)
 
 static bool shared_ids(enum obj_type type)
 {
-	return type == OBJ_MAP;
+	return type == OBJ_MAP || type == OBJ_PROG;
 }
 
 static uint32_t id_alloc(enum obj_type type)
@@ -100,13 +101,22 @@ static void id_name(char *buf, size_t len, enum obj_type type, uint32_t id)
 	snprintf(buf, len, "%s.%u", type_names[type], id);
 }
 
-/* Links the object's file into .ids so that other processes find it by id. */
-static void publish(struct obj *obj)
+void obj_publish(struct obj *obj)
 {
 	char path[64], name[32];
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", obj->file_fd);
 	id_name(name, sizeof(name), obj->type, obj->id);
+	linkat(AT_FDCWD, path, ids_fd, name, AT_SYMLINK_FOLLOW);
+}
+
+void obj_hold_map(uint32_t prog_id, int map_fd, uint32_t map_id)
+{
+	char path[64], name[48];
+
+	obj_dir();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", map_fd);
+	snprintf(name, sizeof(name), "ref.%u.%u", prog_id, map_id);
 	linkat(AT_FDCWD, path, ids_fd, name, AT_SYMLINK_FOLLOW);
 }
 
@@ -264,7 +274,7 @@ int obj_of_map(struct bpfmap *map, struct obj **out)
 	}
 	if (!id) {
 		atomic_store(&map->hdr->id, obj->id);
-		publish(obj);
+		obj_publish(obj);
 	}
 	*out = obj;
 	return 0;
@@ -287,8 +297,19 @@ int obj_from_file(int fd, struct obj **out)
 		close(fd);
 		return 0;
 	}
-	if (pread(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
-	    memcmp(magic, MAP_MAGIC, sizeof(magic))) {
+	if (pread(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (!memcmp(magic, PROG_MAGIC, sizeof(magic))) {
+		struct bpfprog *prog;
+
+		err = prog_open_file(fd, &prog);
+		if (!err)
+			*out = &prog->obj;
+		return err;
+	}
+	if (memcmp(magic, MAP_MAGIC, sizeof(magic))) {
 		close(fd);
 		return -EINVAL;
 	}
@@ -326,6 +347,26 @@ struct obj *obj_by_id(enum obj_type type, uint32_t id)
 	return o;
 }
 
+/* Removes the map holds of programs that are gone. */
+static void gc_refs(DIR *d)
+{
+	struct dirent *de;
+	unsigned prog_id, map_id;
+
+	rewinddir(d);
+	while ((de = readdir(d))) {
+		int fd;
+
+		if (sscanf(de->d_name, "ref.%u.%u", &prog_id, &map_id) != 2)
+			continue;
+		fd = open_registered(OBJ_PROG, prog_id);
+		if (fd < 0)
+			unlinkat(ids_fd, de->d_name, 0);
+		else
+			close(fd);
+	}
+}
+
 struct obj *obj_next_by_id(enum obj_type type, uint32_t id)
 {
 	uint32_t best = 0;
@@ -343,6 +384,7 @@ struct obj *obj_next_by_id(enum obj_type type, uint32_t id)
 			close(fd);
 		return local_by_id(type, id, true);
 	}
+	gc_refs(d);
 	/* every live object of a shared type is registered, ours included */
 	for (;;) {
 		best = 0;

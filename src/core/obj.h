@@ -43,6 +43,13 @@ int obj_init(struct obj *obj, enum obj_type type, int file_fd, void (*free_fn)(s
 void obj_get(struct obj *obj);
 void obj_put(struct obj *obj);
 
+/* Registers obj's file under its id in obj_dir()/.ids, for other processes. */
+void obj_publish(struct obj *obj);
+/* Keeps the map (its file map_fd, its id) alive while the pinned program
+ * prog_id exists: a link "ref.<prog_id>.<map_id>" that scans remove once the
+ * program is gone. */
+void obj_hold_map(uint32_t prog_id, int map_fd, uint32_t map_id);
+
 /* The object of a map (a new one, or this process's existing one for the
  * same file), with a reference. Takes the caller's map reference over. */
 int obj_of_map(struct bpfmap *map, struct obj **out);

@@ -22,11 +22,12 @@ static void prog_free(struct obj *obj)
 	struct bpfprog *prog = prog_of(obj);
 
 	for (uint32_t i = 0; i < prog->map_cnt; i++)
-		map_put(prog->maps[i]);
+		obj_put(prog->map_objs[i]);
 	free(prog->maps);
+	free(prog->map_objs);
 	vm_prog_free(prog->vm);
 	free(prog->insns);
-	free(prog->orig);
+	free(prog->dump);
 	free(prog);
 }
 
@@ -43,37 +44,49 @@ static bool gpl_compatible(const char *l)
 	return false;
 }
 
-static int use_map(struct bpfprog *prog, struct bpfmap *map)
+/* The program holds the map's object (its reference taken over), as the
+ * kernel's program holds its maps: they stay alive, and visible by id. */
+static int use_map(struct bpfprog *prog, struct obj *mo)
 {
 	struct bpfmap **n;
+	struct obj **no;
 
 	for (uint32_t i = 0; i < prog->map_cnt; i++) {
-		if (prog->maps[i] == map) {
-			map_put(map);
+		if (prog->map_objs[i] == mo) {
+			obj_put(mo);
 			return 0;
 		}
 	}
 	n = realloc(prog->maps, (prog->map_cnt + 1) * sizeof(*n));
-	if (!n) {
-		map_put(map);
+	if (n)
+		prog->maps = n;
+	no = n ? realloc(prog->map_objs, (prog->map_cnt + 1) * sizeof(*no)) : NULL;
+	if (!no) {
+		obj_put(mo);
 		return -ENOMEM;
 	}
-	prog->maps = n;
-	prog->maps[prog->map_cnt++] = map;
+	prog->map_objs = no;
+	prog->map_objs[prog->map_cnt] = mo;
+	prog->maps[prog->map_cnt++] = map_of(mo);
 	return 0;
 }
 
-/* The map an LD_IMM64 names: by fd, or by index into fd_array. */
-static int map_of_ldimm(const union bpf_attr *attr, const struct bpf_insn *in, size_t i,
-			struct ulog *log, struct bpfmap **map)
+/* The map an LD_IMM64 names: by fd, by index into fd_array, or (a program
+ * read back from its file) by id. */
+static int map_of_ldimm(const struct bpfprog *prog, const union bpf_attr *attr,
+			const struct bpf_insn *in, size_t i, struct ulog *log, struct obj **mo)
 {
 	int fd = in->imm, err = 0;
 	struct obj *o;
 
+	if (prog->maps_by_id) {
+		*mo = obj_by_id(OBJ_MAP, (uint32_t)in->imm);
+		return *mo ? 0 : -ENOENT;
+	}
 	if (in->src_reg == BPF_PSEUDO_MAP_IDX || in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
 		const int32_t *fds = (const int32_t *)(uintptr_t)attr->fd_array;
 
-		if (!fds) {
+		if (!fds || in->imm < 0) {
 			ulog_printf(log, "insn %zu: map index %d but no fd_array\n", i, in->imm);
 			return -EPROTO;
 		}
@@ -84,9 +97,7 @@ static int map_of_ldimm(const union bpf_attr *attr, const struct bpf_insn *in, s
 		ulog_printf(log, "fd %d is not pointing to valid bpf_map\n", fd);
 		return err == -EINVAL ? -EINVAL : -EBADF;
 	}
-	*map = map_of(o);
-	map_get(*map);
-	obj_put(o);
+	*mo = o;
 	return 0;
 }
 
@@ -97,6 +108,7 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 	for (uint32_t i = 0; i + 1 < prog->insn_cnt; i++) {
 		struct bpf_insn *in = &prog->insns[i];
 		struct bpfmap *map;
+		struct obj *mo;
 		uint64_t addr;
 		int err;
 
@@ -112,9 +124,10 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 				    in->src_reg);
 			return -EINVAL;
 		}
-		err = map_of_ldimm(attr, in, i, log, &map);
+		err = map_of_ldimm(prog, attr, in, i, log, &mo);
 		if (err)
 			return err;
+		map = map_of(mo);
 		addr = (uint64_t)(uintptr_t)map;
 		if (in->src_reg == BPF_PSEUDO_MAP_VALUE ||
 		    in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE) {
@@ -125,7 +138,7 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 					    "insn %u: direct value access needs an array map "
 					    "with one element\n",
 					    i);
-				map_put(map);
+				obj_put(mo);
 				return -EINVAL;
 			}
 			if (off >= map->value_size) {
@@ -133,12 +146,18 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 					    "invalid access to map value pointer, value_size=%u "
 					    "off=%u\n",
 					    map->value_size, off);
-				map_put(map);
+				obj_put(mo);
 				return -EINVAL;
 			}
 			addr = (uint64_t)(uintptr_t)map->data + off;
 		}
-		err = use_map(prog, map);
+		/* the dump names the map by id, as the kernel's xlated dump does */
+		prog->dump[i].src_reg = (in->src_reg == BPF_PSEUDO_MAP_VALUE ||
+					 in->src_reg == BPF_PSEUDO_MAP_IDX_VALUE)
+						? BPF_PSEUDO_MAP_VALUE
+						: BPF_PSEUDO_MAP_FD;
+		prog->dump[i].imm = (int32_t)atomic_load(&map->hdr->id);
+		err = use_map(prog, mo);
 		if (err)
 			return err;
 		in[0].src_reg = 0;
@@ -179,13 +198,75 @@ static int copy_in(const union bpf_attr *attr, struct bpfprog *prog, struct ulog
 		return -EFAULT;
 	}
 	prog->insns = malloc(bytes);
-	prog->orig = malloc(bytes);
-	if (!prog->insns || !prog->orig)
+	prog->dump = malloc(bytes);
+	if (!prog->insns || !prog->dump)
 		return -ENOMEM;
-	memcpy(prog->orig, (const void *)(uintptr_t)attr->insns, bytes);
-	memcpy(prog->insns, prog->orig, bytes);
+	memcpy(prog->dump, (const void *)(uintptr_t)attr->insns, bytes);
+	memcpy(prog->insns, prog->dump, bytes);
 	prog->insn_cnt = attr->insn_cnt;
 	prog->gpl = license && gpl_compatible(license);
+	return 0;
+}
+
+/* The program's file: its header and its instructions in dump form. */
+static int write_file(const struct bpfprog *prog, int fd)
+{
+	struct prog_file_hdr h;
+	size_t bytes = (size_t)prog->insn_cnt * sizeof(struct bpf_insn);
+
+	memset(&h, 0, sizeof(h));
+	memcpy(h.magic, PROG_MAGIC, sizeof(h.magic));
+	h.prog_type = prog->prog_type;
+	h.expected_attach_type = prog->expected_attach_type;
+	h.prog_flags = prog->prog_flags;
+	h.insn_cnt = prog->insn_cnt;
+	h.id = prog->obj.id;
+	h.uid = prog->uid;
+	h.load_time_ns = prog->load_time_ns;
+	memcpy(h.name, prog->name, sizeof(h.name));
+	memcpy(h.tag, prog->tag, sizeof(h.tag));
+	h.gpl = prog->gpl;
+	if (pwrite(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    pwrite(fd, prog->dump, bytes, sizeof(h)) != (ssize_t)bytes)
+		return -EIO;
+	return 0;
+}
+
+/* Resolves maps, checks helpers, decodes, and makes the program an object.
+ * A new program (fd < 0) gets a new id and a new file; one read back from its
+ * file (fd) keeps that file and its id. */
+static int finish(struct bpfprog *prog, const union bpf_attr *attr, struct ulog *log, int fd,
+		  uint32_t id, struct bpfprog **out)
+{
+	bool fresh = fd < 0;
+	int err;
+
+	err = resolve_maps(prog, attr, log);
+	if (!err)
+		err = check_helpers(prog, log);
+	if (!err)
+		err = vm_prog_create(prog->insns, prog->insn_cnt, log, &prog->vm);
+	if (!err && fresh) {
+		fd = obj_tmpfile();
+		err = fd < 0 ? fd : 0;
+	}
+	if (!err)
+		err = obj_init(&prog->obj, OBJ_PROG, fd, prog_free, id);
+	if (err) {
+		if (fd >= 0)
+			close(fd);
+		prog_free(&prog->obj);
+		return err;
+	}
+	if (fresh) {
+		err = write_file(prog, fd);
+		if (err) {
+			obj_put(&prog->obj);
+			return err;
+		}
+		obj_publish(&prog->obj);
+	}
+	*out = prog;
 	return 0;
 }
 
@@ -193,7 +274,7 @@ int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out
 {
 	struct bpfprog *prog;
 	struct timespec ts;
-	int err, fd;
+	int err;
 
 	if (attr->insn_cnt == 0 || attr->insn_cnt > MAX_INSNS)
 		return -E2BIG;
@@ -225,30 +306,59 @@ int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out
 	prog->prog_flags = attr->prog_flags;
 	memcpy(prog->name, attr->prog_name, sizeof(prog->name));
 	prog->name[sizeof(prog->name) - 1] = '\0';
-	err = copy_in(attr, prog, log);
-	if (!err)
-		err = resolve_maps(prog, attr, log);
-	if (!err)
-		err = check_helpers(prog, log);
-	if (!err)
-		err = vm_prog_create(prog->insns, prog->insn_cnt, log, &prog->vm);
-	if (err) {
-		prog_free(&prog->obj);
-		return err;
-	}
-	fd = obj_tmpfile();
-	err = fd < 0 ? fd : obj_init(&prog->obj, OBJ_PROG, fd, prog_free, 0);
-	if (err) {
-		if (fd >= 0)
-			close(fd);
-		prog_free(&prog->obj);
-		return err;
-	}
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	prog->load_time_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	prog->uid = getuid();
-	*out = prog;
-	return 0;
+	err = copy_in(attr, prog, log);
+	if (err) {
+		prog_free(&prog->obj);
+		return err;
+	}
+	return finish(prog, attr, log, -1, 0, out);
+}
+
+int prog_open_file(int fd, struct bpfprog **out)
+{
+	struct prog_file_hdr h;
+	struct bpfprog *prog;
+	size_t bytes;
+
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    memcmp(h.magic, PROG_MAGIC, sizeof(h.magic)) || !h.insn_cnt || h.insn_cnt > MAX_INSNS) {
+		close(fd);
+		return -EINVAL;
+	}
+	prog = calloc(1, sizeof(*prog));
+	bytes = (size_t)h.insn_cnt * sizeof(struct bpf_insn);
+	if (prog) {
+		prog->insns = malloc(bytes);
+		prog->dump = malloc(bytes);
+	}
+	if (!prog || !prog->insns || !prog->dump ||
+	    pread(fd, prog->dump, bytes, sizeof(h)) != (ssize_t)bytes) {
+		close(fd);
+		if (prog)
+			prog_free(&prog->obj);
+		return prog ? -EINVAL : -ENOMEM;
+	}
+	memcpy(prog->insns, prog->dump, bytes);
+	prog->insn_cnt = h.insn_cnt;
+	prog->prog_type = h.prog_type;
+	prog->expected_attach_type = h.expected_attach_type;
+	prog->prog_flags = h.prog_flags;
+	prog->uid = h.uid;
+	prog->load_time_ns = h.load_time_ns;
+	prog->gpl = h.gpl;
+	memcpy(prog->name, h.name, sizeof(prog->name));
+	memcpy(prog->tag, h.tag, sizeof(prog->tag));
+	prog->maps_by_id = true;
+	return finish(prog, NULL, NULL, fd, h.id, out);
+}
+
+void prog_pin_maps(struct bpfprog *prog)
+{
+	for (uint32_t i = 0; i < prog->map_cnt; i++)
+		obj_hold_map(prog->obj.id, prog->maps[i]->fd, atomic_load(&prog->maps[i]->hdr->id));
 }
 
 /* BPF_PROG_TYPE_SYSCALL: the context is ctx_in, copied back when the program

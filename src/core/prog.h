@@ -21,15 +21,35 @@ struct bpfprog {
 	uint32_t prog_flags;
 	char name[BPF_OBJ_NAME_LEN];
 	bool gpl;
-	struct bpf_insn *insns; /* as loaded, map fds resolved */
-	struct bpf_insn *orig;	/* as the user gave them */
+	struct bpf_insn *insns; /* as run: maps resolved to handles and addresses */
+	struct bpf_insn *dump;	/* as the kernel dumps them: maps named by id */
 	uint32_t insn_cnt;
 	struct vm_prog *vm;
-	struct bpfmap **maps;
+	struct bpfmap **maps;  /* for the interpreter and helpers */
+	struct obj **map_objs; /* the same maps' objects: the program holds them */
 	uint32_t map_cnt;
 	uint64_t load_time_ns; /* CLOCK_BOOTTIME, as bpf_prog_info.load_time */
 	uint32_t uid;
 	uint8_t tag[8];
+	bool maps_by_id; /* LD_IMM64 name maps by id (a program read back from its file) */
+};
+
+#define PROG_MAGIC "BPFHPRG1"
+
+/* The file of a program: this header, then insn_cnt instructions in dump form. */
+struct prog_file_hdr {
+	char magic[8];
+	uint32_t prog_type;
+	uint32_t expected_attach_type;
+	uint32_t prog_flags;
+	uint32_t insn_cnt;
+	uint32_t id;
+	uint32_t uid;
+	uint64_t load_time_ns;
+	char name[BPF_OBJ_NAME_LEN];
+	uint8_t tag[8];
+	uint8_t gpl;
+	uint8_t pad[7];
 };
 
 static inline struct bpfprog *prog_of(struct obj *obj)
@@ -40,6 +60,12 @@ static inline struct bpfprog *prog_of(struct obj *obj)
 /* BPF_PROG_LOAD: the new program with one reference, or -errno with the
  * reason in log. */
 int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out);
+
+/* A program stored in the file fd (a pin, or another process's program found
+ * by id): loaded again with its maps looked up by id. Takes fd over. */
+int prog_open_file(int fd, struct bpfprog **out);
+/* Keeps prog's maps alive as long as a pin of prog exists. */
+void prog_pin_maps(struct bpfprog *prog);
 
 /* BPF_PROG_TEST_RUN on prog. */
 int prog_test_run(struct bpfprog *prog, union bpf_attr *attr);
