@@ -19,6 +19,8 @@ for obj in "$build"/tests/bpf/*.bpf.o; do
 	if "$build"/tests/libbpf/test_libbpf_kernel "$obj"; then echo "ok   libbpf $name (kernel)"; else echo "FAIL libbpf $name (kernel)"; status=1; fi
 done
 
+if sh "$here/preload.sh" "$build"; then echo "ok   preload (bpftool)"; else echo "FAIL preload (bpftool)"; status=1; fi
+
 if BPFHOST="$build/bpfhost" sh "$here/cli.sh"; then echo "ok   cli"; else echo "FAIL cli"; status=1; fi
 
 [ $status -eq 0 ] && echo "all tests passed" || echo "SOME TESTS FAILED"
