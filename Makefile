@@ -8,7 +8,8 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wmissing-prototypes -Wstrict-proto
 	-Wimplicit-fallthrough -Wformat=2 -Wpointer-arith -Wcast-qual -Wundef
 SAN ?=
 ALL_CFLAGS = $(OPT) -g $(SAN) -std=gnu11 -fvisibility=hidden $(WARN) -Iinclude -D_GNU_SOURCE $(CFLAGS)
-LDLIBS += -lpthread -lm
+# libbpf parses BTF for us (btf__new); the static one, as Debian ships it
+LDLIBS += -l:libbpf.a -lelf -lz -lpthread -lm
 
 LIB_SRCS := $(sort $(filter-out src/preload/%,$(wildcard src/*/*.c)))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -33,7 +34,7 @@ $(BUILD)/pic/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
 $(PRELOAD): $(PIC_OBJS)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared $^ -o $@ -ldl $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared $^ -o $@ -ldl -lbpf -lelf -lz -lpthread -lm
 
 all: $(BIN) $(BIN)-exec $(PRELOAD) $(BUILD)/tests/run_data $(UNIT_BINS) $(BPF_OBJS) $(LIBBPF_TESTS)
 
@@ -85,7 +86,7 @@ FUZZ_SRCS := $(LIB_SRCS) $(wildcard src/*/*.h src/*/*.inc src/*/*.def)
 build-fuzz/%: fuzz/%.c $(FUZZ_SRCS)
 	@mkdir -p build-fuzz
 	clang -std=gnu11 -O1 -g -D_GNU_SOURCE -Iinclude -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=all $< $(LIB_SRCS) -o $@ -lpthread -lm
+		-fno-sanitize-recover=all $< $(LIB_SRCS) -o $@ -l:libbpf.a -lelf -lz -lpthread -lm
 
 FUZZ_SECONDS ?= 15
 fuzz: build-fuzz/fuzz_exec build-fuzz/fuzz_asm

@@ -53,6 +53,9 @@ if [ $asan -eq 0 ]; then
 	has "prog dump maps" "r1 = map\[id:[0-9]+\]" B prog dump xlated pinned /sys/fs/bpf/p
 fi
 has "program maps listed" "queue  name keys" B map show
+has "BTF of a map" "btf_id [0-9]+" B map show name counts
+has "BTF-formatted dump" '"step": 3' B map dump name maps.data
+has "BTF objects" "size [0-9]+B" B btf show
 
 # other syscalls pass through untouched
 has "plain commands" "hello" env LD_PRELOAD="$pre" sh -c 'echo hello'

@@ -13,6 +13,7 @@
 #include "../../include/bpfhost.h"
 #include "../maps/map.h"
 #include "../util/log.h"
+#include "btf.h"
 #include "pin.h"
 #include "prog.h"
 
@@ -63,17 +64,41 @@ static int map_create_cmd(union bpf_attr *attr)
 	struct obj *o;
 	int fd, err;
 
-	/* btf_fd is ignored without type ids, as the kernel's; BTF itself comes later */
-	if (attr->inner_map_fd || attr->btf_vmlinux_value_type_id || attr->btf_key_type_id ||
-	    attr->btf_value_type_id)
+	struct obj *btf = NULL;
+
+	/* inner_map_fd counts only for map-in-map types, which come later */
+	if (attr->btf_vmlinux_value_type_id || attr->map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+	    attr->map_type == BPF_MAP_TYPE_HASH_OF_MAPS)
+		return -EINVAL;
+	if (attr->btf_key_type_id && !attr->btf_value_type_id)
 		return -EINVAL;
 	if ((attr->map_flags & BPF_F_NUMA_NODE) && attr->numa_node != 0)
 		return -EINVAL;
+	/* btf_fd counts only with type ids, as the kernel's; the types must fit */
+	if (attr->btf_key_type_id || attr->btf_value_type_id) {
+		err = 0;
+		btf = obj_from_fd((int)attr->btf_fd, OBJ_BTF, NULL, &err);
+		if (!btf)
+			return err == -EBADF && attr->btf_fd ? -EBADF : -EINVAL;
+		if (btf_check_type_size(btf_of(btf), attr->btf_key_type_id, attr->key_size) ||
+		    btf_check_type_size(btf_of(btf), attr->btf_value_type_id, attr->value_size)) {
+			obj_put(btf);
+			return -EINVAL;
+		}
+	}
 	err = map_create(attr, obj_dir(), NULL, &map);
-	if (!err)
+	if (!err) {
+		map->hdr->btf_id = btf ? btf->id : 0;
 		err = obj_of_map(map, &o);
-	if (err)
+	}
+	if (err) {
+		obj_put(btf);
 		return err;
+	}
+	if (btf) {
+		obj_hold(OBJ_MAP, o->id, btf);
+		obj_put(btf);
+	}
 	fd = obj_fd_new(o, O_RDWR);
 	obj_put(o);
 	return fd;
@@ -378,6 +403,7 @@ static int map_info(struct bpfmap *map, union bpf_attr *attr)
 	info.btf_value_type_id = map->hdr->btf_value_type_id;
 	info.btf_vmlinux_value_type_id = map->hdr->btf_vmlinux_value_type_id;
 	info.map_extra = map->hdr->map_extra;
+	info.btf_id = map->hdr->btf_id;
 	return info_out(attr, &info, sizeof(info));
 }
 
@@ -417,9 +443,52 @@ static int prog_info(struct bpfprog *prog, union bpf_attr *attr)
 	return info_out(attr, &info, sizeof(info));
 }
 
+/* ---- BTF ---- */
+
+static int btf_load_cmd(union bpf_attr *attr)
+{
+	struct bpfbtf *b;
+	struct ulog log;
+	int err, fd;
+
+	err = log_open(&log, attr->btf_log_level, attr->btf_log_buf, attr->btf_log_size);
+	if (err)
+		return err;
+	err = btf_load(attr, &log, &b);
+	if (err)
+		return err;
+	fd = obj_fd_new(&b->obj, O_RDWR);
+	obj_put(&b->obj);
+	return fd;
+}
+
+static int btf_info(struct bpfbtf *b, union bpf_attr *attr)
+{
+	struct bpf_btf_info user, info;
+	uint32_t n = attr->info.info_len < sizeof(user) ? attr->info.info_len : sizeof(user);
+
+	if (!attr->info.info)
+		return -EFAULT;
+	memset(&user, 0, sizeof(user));
+	memcpy(&user, uptr(attr->info.info), n);
+	memset(&info, 0, sizeof(info));
+	info.id = b->obj.id;
+	info.btf_size = b->size;
+	if (user.btf) {
+		memcpy(uptr(user.btf), b->data, user.btf_size < b->size ? user.btf_size : b->size);
+		info.btf = user.btf;
+	}
+	if (user.name && user.name_len) {
+		((char *)uptr(user.name))[0] = '\0';
+		info.name = user.name;
+		info.name_len = 0;
+	}
+	return info_out(attr, &info, sizeof(info));
+}
+
 static int get_info_cmd(union bpf_attr *attr)
 {
-	static const enum obj_type types[] = {OBJ_MAP, OBJ_PROG};
+	static const enum obj_type types[] = {OBJ_MAP, OBJ_PROG, OBJ_BTF};
 	int err = -EBADF;
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
@@ -427,7 +496,9 @@ static int get_info_cmd(union bpf_attr *attr)
 
 		if (!o)
 			continue;
-		err = o->type == OBJ_MAP ? map_info(map_of(o), attr) : prog_info(prog_of(o), attr);
+		err = o->type == OBJ_MAP    ? map_info(map_of(o), attr)
+		      : o->type == OBJ_PROG ? prog_info(prog_of(o), attr)
+					    : btf_info(btf_of(o), attr);
 		obj_put(o);
 		return err;
 	}
@@ -462,6 +533,7 @@ static const struct command commands[] = {
 	[BPF_MAP_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
 	[BPF_BTF_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
 	[BPF_LINK_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
+	[BPF_BTF_LOAD] = {btf_load_cmd, NULL, END(btf_log_level)},
 	[BPF_OBJ_PIN] = {obj_pin_cmd, NULL, END(file_flags)},
 	[BPF_OBJ_GET] = {obj_get_cmd, NULL, END(file_flags)},
 	[BPF_OBJ_GET_INFO_BY_FD] = {get_info_cmd, NULL, END(info.info), true},

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../maps/map.h"
+#include "btf.h"
 #include "prog.h"
 
 struct fd_entry {
@@ -85,7 +86,7 @@ int obj_tmpfile(void)
 
 static bool shared_ids(enum obj_type type)
 {
-	return type == OBJ_MAP || type == OBJ_PROG;
+	return type == OBJ_MAP || type == OBJ_PROG || type == OBJ_BTF;
 }
 
 static uint32_t id_alloc(enum obj_type type)
@@ -110,13 +111,14 @@ void obj_publish(struct obj *obj)
 	linkat(AT_FDCWD, path, ids_fd, name, AT_SYMLINK_FOLLOW);
 }
 
-void obj_hold_map(uint32_t prog_id, int map_fd, uint32_t map_id)
+void obj_hold(enum obj_type holder_type, uint32_t holder_id, const struct obj *target)
 {
-	char path[64], name[48];
+	char path[64], name[64];
 
 	obj_dir();
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", map_fd);
-	snprintf(name, sizeof(name), "ref.%u.%u", prog_id, map_id);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", target->file_fd);
+	snprintf(name, sizeof(name), "hold.%s.%u.%s.%u", type_names[holder_type], holder_id,
+		 type_names[target->type], target->id);
 	linkat(AT_FDCWD, path, ids_fd, name, AT_SYMLINK_FOLLOW);
 }
 
@@ -301,6 +303,14 @@ int obj_from_file(int fd, struct obj **out)
 		close(fd);
 		return -EINVAL;
 	}
+	if (!memcmp(magic, BTF_MAGIC_FILE, sizeof(magic))) {
+		struct bpfbtf *b;
+
+		err = btf_open_file(fd, &b);
+		if (!err)
+			*out = &b->obj;
+		return err;
+	}
 	if (!memcmp(magic, PROG_MAGIC, sizeof(magic))) {
 		struct bpfprog *prog;
 
@@ -347,19 +357,22 @@ struct obj *obj_by_id(enum obj_type type, uint32_t id)
 	return o;
 }
 
-/* Removes the map holds of programs that are gone. */
+/* Removes the holds of holders that are gone. */
 static void gc_refs(DIR *d)
 {
 	struct dirent *de;
-	unsigned prog_id, map_id;
+	char type[8];
+	unsigned id;
 
 	rewinddir(d);
 	while ((de = readdir(d))) {
-		int fd;
+		int fd = -1;
 
-		if (sscanf(de->d_name, "ref.%u.%u", &prog_id, &map_id) != 2)
+		if (sscanf(de->d_name, "hold.%7[a-z].%u.", type, &id) != 2)
 			continue;
-		fd = open_registered(OBJ_PROG, prog_id);
+		for (int t = OBJ_MAP; t <= OBJ_LINK; t++)
+			if (!strcmp(type, type_names[t]))
+				fd = open_registered((enum obj_type)t, id);
 		if (fd < 0)
 			unlinkat(ids_fd, de->d_name, 0);
 		else

@@ -45,10 +45,10 @@ void obj_put(struct obj *obj);
 
 /* Registers obj's file under its id in obj_dir()/.ids, for other processes. */
 void obj_publish(struct obj *obj);
-/* Keeps the map (its file map_fd, its id) alive while the pinned program
- * prog_id exists: a link "ref.<prog_id>.<map_id>" that scans remove once the
- * program is gone. */
-void obj_hold_map(uint32_t prog_id, int map_fd, uint32_t map_id);
+/* Keeps target alive (in every process) while the holder exists: a link
+ * "hold.<type>.<id>.<type>.<id>" to target's file, which id scans remove once
+ * the holder is gone. */
+void obj_hold(enum obj_type holder_type, uint32_t holder_id, const struct obj *target);
 
 /* The object of a map (a new one, or this process's existing one for the
  * same file), with a reference. Takes the caller's map reference over. */

@@ -358,7 +358,7 @@ int prog_open_file(int fd, struct bpfprog **out)
 void prog_pin_maps(struct bpfprog *prog)
 {
 	for (uint32_t i = 0; i < prog->map_cnt; i++)
-		obj_hold_map(prog->obj.id, prog->maps[i]->fd, atomic_load(&prog->maps[i]->hdr->id));
+		obj_hold(OBJ_PROG, prog->obj.id, prog->map_objs[i]);
 }
 
 /* BPF_PROG_TYPE_SYSCALL: the context is ctx_in, copied back when the program

@@ -45,6 +45,7 @@ struct map_hdr {
 	atomic_uint lock;   /* a general lock for types that need one */
 	uint64_t state[32]; /* the type's own counters, by its own names */
 	atomic_uint id;	    /* the map's id, the same in every process (set by core) */
+	uint32_t btf_id;    /* the BTF object describing key and value (0: none) */
 };
 
 struct bpfmap {

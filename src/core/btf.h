@@ -1,0 +1,37 @@
+/* BTF objects: what BPF_BTF_LOAD makes of a blob of type information. The
+ * blob is parsed and validated by libbpf's btf__new(), kept in the object's
+ * file (shared between processes like maps and programs) for pretty printing
+ * and source lines. */
+#ifndef BPFHOST_CORE_BTF_H
+#define BPFHOST_CORE_BTF_H
+
+#include <linux/bpf.h>
+#include <stdint.h>
+
+#include "obj.h"
+
+struct ulog;
+struct btf;
+
+#define BTF_MAGIC_FILE "BPFHBTF1"
+
+struct bpfbtf {
+	struct obj obj;
+	void *data;       /* the raw blob, as loaded */
+	uint32_t size;
+	struct btf *btf;  /* libbpf's parsed view */
+};
+
+static inline struct bpfbtf *btf_of(struct obj *obj)
+{
+	return (struct bpfbtf *)obj;
+}
+
+/* BPF_BTF_LOAD: a new BTF object with one reference, or -errno (log says why). */
+int btf_load(const union bpf_attr *attr, struct ulog *log, struct bpfbtf **out);
+/* A BTF object stored in the file fd; takes fd over. */
+int btf_open_file(int fd, struct bpfbtf **out);
+/* Is type_id a type of btf whose size is size bytes (type_id 0: size must be 0 or any)? */
+int btf_check_type_size(struct bpfbtf *btf, uint32_t type_id, uint32_t size);
+
+#endif
