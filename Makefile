@@ -64,8 +64,9 @@ $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+# the tool loads objects through Debian's libbpf, routed to bpfhost at link time
 $(BIN): $(TOOL_OBJS) $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(WRAP) $(TOOL_OBJS) -l:libbpf.a $(LIB) -o $@ $(LDLIBS)
 
 $(BUILD)/tests/run_data: $(BUILD)/tests/run_data.o $(BUILD)/tests/kernel.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)

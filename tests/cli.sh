@@ -102,4 +102,37 @@ cmp -s "$T/many.s" "$T/many.dis" || fail "disasm(asm(text)) differs: $(diff "$T/
 printf '\216\0\0\0\0\0\0\0' >"$T/bad.o"
 "$B" disasm "$T/bad.o" | grep -qx '.raw 0x8e 0 0 0 0' || fail "disasm of an invalid insn"
 
+# objects: load a clang-compiled object through the tool's libbpf, then work on
+# its maps and program by pin and by id, from new processes each time
+OBJ=$(dirname "$B")/tests/bpf/maps.bpf.o
+if [ -f "$OBJ" ]; then
+	export BPFHOST_DIR="$T/objs"
+	expect "prog load" 0 "" "" -- "$B" prog load "$OBJ" /sys/fs/bpf/p
+	expect "prog show" 0 "name count  gpl" "" -- "$B" prog show pinned /sys/fs/bpf/p
+	expect "prog show json" 0 '"type":"syscall","name":"count"' "" -- "$B" -j prog show
+	expect "prog dump" 0 "(85) call 1" "" -- "$B" prog dump /sys/fs/bpf/p
+	expect "prog dump maps by id" 0 "r1 = map[id:" "" -- "$B" prog dump /sys/fs/bpf/p
+	id=$("$B" -j map show | tr '{' '\n' | grep '"name":"counts"' | sed 's/.*"id":\([0-9]*\).*/\1/')
+	[ -n "$id" ] || fail "map show -j: no id for counts"
+	expect "map update" 0 "" "" -- "$B" map update id "$id" key 7 0 0 0 value 42 0 0 0 0 0 0 0
+	expect "map lookup" 0 "key: 07 00 00 00  value: 2a 00 00 00 00 00 00 00" "" -- \
+		"$B" map lookup id "$id" key 7 0 0 0
+	expect "map dump btf" 0 "key: (__u32)7  value: (__u64)42" "" -- "$B" map dump id "$id"
+	expect "map dump json" 0 '"value":["0x2a","0x00"' "" -- "$B" -j map dump id "$id"
+	expect "map pin" 0 "" "" -- "$B" map pin id "$id" /sys/fs/bpf/counts
+	expect "map by pin" 0 "Found 1 element" "" -- "$B" map dump /sys/fs/bpf/counts
+	expect "map delete" 0 "" "" -- "$B" map delete /sys/fs/bpf/counts key 7 0 0 0
+	expect "map delete missing" 1 "" "delete: No such file or directory" -- \
+		"$B" map delete /sys/fs/bpf/counts key 7 0 0 0
+	expect "map update noexist" 0 "" "" -- "$B" map update /sys/fs/bpf/counts key 1 0 0 0 value 1 0 0 0 0 0 0 0 noexist
+	expect "map update noexist again" 1 "" "update: File exists" -- \
+		"$B" map update /sys/fs/bpf/counts key 1 0 0 0 value 1 0 0 0 0 0 0 0 noexist
+	expect "short key" 1 "" "key: 4 bytes needed, 2 given" -- "$B" map lookup /sys/fs/bpf/counts key 1 0
+	expect "bad byte" 1 "" "key byte 1: '300' is not a byte" -- "$B" map lookup /sys/fs/bpf/counts key 1 300 0 0
+	expect "bad id" 1 "" "no map with id 99999" -- "$B" map dump id 99999
+	expect "bad pin" 1 "" "cannot open map pinned at /sys/fs/bpf/none" -- "$B" map dump /sys/fs/bpf/none
+	expect "not bpffs" 1 "" "Operation not permitted" -- "$B" map pin id "$id" /tmp/x
+	unset BPFHOST_DIR
+fi
+
 [ $fails -eq 0 ]

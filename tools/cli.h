@@ -11,6 +11,11 @@
 int cmd_asm(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_map(int argc, char **argv);
+int cmd_prog(int argc, char **argv);
+
+/* -j: print JSON */
+extern int cli_json;
 
 /* Prints "bpfhost: <message>" on stderr; returns 1 (the exit status of a failure). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,6 +15,8 @@ static const struct {
 	{"asm", cmd_asm, "asm [--hex] [-o OUT] [FILE]      assemble text into raw bytes (or hex)"},
 	{"disasm", cmd_disasm,
 	 "disasm [--hex|--raw] [-v] [FILE] disassemble raw bytes or hex text"},
+	{"map", cmd_map, "map show|dump|lookup|update|delete|pin ...   maps (map help)"},
+	{"prog", cmd_prog, "prog load|show|dump ...                    programs (prog help)"},
 	{"exec", cmd_exec,
 	 "exec [--interp fast|checked] [--repeat N] [--max-insns N] [MEMORY]\n"
 	 "                                   run a program (hex on stdin) on "
@@ -98,6 +100,11 @@ int main(int argc, char **argv)
 	 * PLUGIN [MEMORY] [OPTIONS...] and cannot put a command word first. */
 	if (!strcmp(self, "bpfhost-exec"))
 		return cmd_exec(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "-j")) {
+		cli_json = 1;
+		argc--;
+		argv++;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

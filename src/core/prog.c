@@ -414,3 +414,41 @@ int prog_test_run(struct bpfprog *prog, union bpf_attr *attr)
 	default: return -ENOTSUPP;
 	}
 }
+
+const char *prog_type_name(uint32_t type)
+{
+	static const char *const names[] = {"unspec",
+					    "socket_filter",
+					    "kprobe",
+					    "sched_cls",
+					    "sched_act",
+					    "tracepoint",
+					    "xdp",
+					    "perf_event",
+					    "cgroup_skb",
+					    "cgroup_sock",
+					    "lwt_in",
+					    "lwt_out",
+					    "lwt_xmit",
+					    "sock_ops",
+					    "sk_skb",
+					    "cgroup_device",
+					    "sk_msg",
+					    "raw_tracepoint",
+					    "cgroup_sock_addr",
+					    "lwt_seg6local",
+					    "lirc_mode2",
+					    "sk_reuseport",
+					    "flow_dissector",
+					    "cgroup_sysctl",
+					    "raw_tracepoint_writable",
+					    "cgroup_sockopt",
+					    "tracing",
+					    "struct_ops",
+					    "ext",
+					    "lsm",
+					    "sk_lookup",
+					    "syscall"};
+
+	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "unknown";
+}

@@ -67,6 +67,9 @@ int prog_open_file(int fd, struct bpfprog **out);
 /* Keeps prog's maps alive as long as a pin of prog exists. */
 void prog_pin_maps(struct bpfprog *prog);
 
+/* The kernel's name of a program type ("xdp", "sched_cls", ...). */
+const char *prog_type_name(uint32_t type);
+
 /* BPF_PROG_TEST_RUN on prog. */
 int prog_test_run(struct bpfprog *prog, union bpf_attr *attr);
 
