@@ -17,9 +17,9 @@ struct btf;
 
 struct bpfbtf {
 	struct obj obj;
-	void *data;       /* the raw blob, as loaded */
+	void *data; /* the raw blob, as loaded */
 	uint32_t size;
-	struct btf *btf;  /* libbpf's parsed view */
+	struct btf *btf; /* libbpf's parsed view */
 };
 
 static inline struct bpfbtf *btf_of(struct obj *obj)
