@@ -180,8 +180,8 @@ static void print_hex(const uint8_t *p, uint32_t n)
 }
 
 /* One key or value: hex, and its BTF rendering when there is one. */
-static void print_datum(const char *label, struct btf_dump *d, uint32_t type_id,
-			const uint8_t *p, uint32_t n, int last)
+static void print_datum(const char *label, struct btf_dump *d, uint32_t type_id, const uint8_t *p,
+			uint32_t n, int last)
 {
 	if (cli_json) {
 		printf("\"%s\":[", label);
@@ -217,7 +217,7 @@ static int map_dump(int argc, char **argv)
 	if (info_of(fd, &m, sizeof(m)))
 		return cli_error("map info: %s", strerror(errno));
 	vsize = map_is_percpu(m.type) ? round_up8(m.value_size) * map_possible_cpus()
-				       : m.value_size;
+				      : m.value_size;
 	key = calloc(1, m.key_size + 1);
 	next = calloc(1, m.key_size + 1);
 	val = calloc(1, vsize + 1);
@@ -279,8 +279,8 @@ static int parse_bytes(int *argc, char ***argv, const char *word, uint8_t *out, 
 			return cli_error("%s: %u bytes needed, %u given", word, n, i);
 		v = strtoul((*argv)[0], &end, 0);
 		if (*end || v > 255)
-			return cli_error("%s byte %u: '%s' is not a byte (0-255, or 0x..)", word,
-					 i, (*argv)[0]);
+			return cli_error("%s byte %u: '%s' is not a byte (0-255, or 0x..)", word, i,
+					 (*argv)[0]);
 		out[i] = (uint8_t)v;
 	}
 	return 0;
@@ -301,7 +301,7 @@ static int map_elem(int cmd, int argc, char **argv)
 	if (info_of(fd, &m, sizeof(m)))
 		return cli_error("map info: %s", strerror(errno));
 	vsize = map_is_percpu(m.type) ? round_up8(m.value_size) * map_possible_cpus()
-				       : m.value_size;
+				      : m.value_size;
 	key = calloc(1, m.key_size + 1);
 	val = calloc(1, vsize + 1);
 	memset(&a, 0, sizeof(a));
@@ -323,8 +323,11 @@ static int map_elem(int cmd, int argc, char **argv)
 		}
 	}
 	if (!err && B(cmd, &a))
-		err = cli_error("%s: %s", cmd == BPF_MAP_LOOKUP_ELEM ? "lookup" : cmd ==
-			    BPF_MAP_UPDATE_ELEM ? "update" : "delete", strerror(errno));
+		err = cli_error("%s: %s",
+				cmd == BPF_MAP_LOOKUP_ELEM   ? "lookup"
+				: cmd == BPF_MAP_UPDATE_ELEM ? "update"
+							     : "delete",
+				strerror(errno));
 	if (!err && cmd == BPF_MAP_LOOKUP_ELEM) {
 		if (cli_json)
 			printf("{");
@@ -495,7 +498,8 @@ static int prog_dump(int argc, char **argv)
 		if (in->code == (BPF_LD | BPF_IMM | BPF_DW) && i + 1 < n &&
 		    (in->src_reg == BPF_PSEUDO_MAP_FD || in->src_reg == BPF_PSEUDO_MAP_VALUE)) {
 			if (in->src_reg == BPF_PSEUDO_MAP_FD)
-				snprintf(line, sizeof(line), "r%d = map[id:%d]", in->dst_reg, in->imm);
+				snprintf(line, sizeof(line), "r%d = map[id:%d]", in->dst_reg,
+					 in->imm);
 			else
 				snprintf(line, sizeof(line), "r%d = map[id:%d][0]+%d", in->dst_reg,
 					 in->imm, in[1].imm);
@@ -554,10 +558,9 @@ static int load_object(int argc, char **argv)
 	return err ? cli_error("cannot pin at %s: %s", argv[1], strerror(err)) : 0;
 }
 
-static const char prog_help[] =
-	"usage: bpfhost prog load OBJECT_FILE PIN_PATH\n"
-	"       bpfhost [-j] prog show [id N | PATH]\n"
-	"       bpfhost [-j] prog dump id N | PATH\n";
+static const char prog_help[] = "usage: bpfhost prog load OBJECT_FILE PIN_PATH\n"
+				"       bpfhost [-j] prog show [id N | PATH]\n"
+				"       bpfhost [-j] prog dump id N | PATH\n";
 
 int cmd_prog(int argc, char **argv)
 {
