@@ -47,13 +47,20 @@ static int out_done(uint64_t user, void *out, int err)
 
 /* ---- logs: the caller's log buffer, as the kernel's bpf_vlog ---- */
 
+/* The kernel's rules (6.4+): buffer and size both given or both not; a buffer
+ * needs a level; known level bits only. A level without a buffer only counts. */
 static int log_open(struct ulog *log, uint32_t level, uint64_t buf, uint32_t size)
 {
-	if ((level & ~15u) || (level && (!buf || size < 128)) || (!level && (buf || size)) ||
-	    size > (UINT32_MAX >> 2))
+	if (!!buf != !!size || (buf && !level) || (level & ~15u) || size > (UINT32_MAX >> 2))
 		return -EINVAL;
-	ulog_init(log, level ? uptr(buf) : NULL, level ? size : 0);
+	ulog_init(log, buf ? uptr(buf) : NULL, buf ? size : 0);
 	return 0;
+}
+
+/* Did the caller give a log buffer that was too small for what was logged? */
+static bool log_short(const struct ulog *log)
+{
+	return log->size && ulog_truncated(log);
 }
 
 /* ---- maps ---- */
@@ -72,8 +79,12 @@ static int map_create_cmd(union bpf_attr *attr)
 		return -EINVAL;
 	if (attr->btf_key_type_id && !attr->btf_value_type_id)
 		return -EINVAL;
-	if ((attr->map_flags & BPF_F_NUMA_NODE) && attr->numa_node != 0)
+	if ((attr->map_flags & BPF_F_NUMA_NODE) &&
+	    (attr->numa_node != 0 || map_is_percpu(attr->map_type)))
 		return -EINVAL;
+	/* no network devices to offload to: the kernel's answer for a device without */
+	if (attr->map_ifindex)
+		return map_is_percpu(attr->map_type) ? -EINVAL : -EOPNOTSUPP;
 	/* btf_fd counts only with type ids, as the kernel's; the types must fit */
 	if (attr->btf_key_type_id || attr->btf_value_type_id) {
 		err = 0;
@@ -99,7 +110,10 @@ static int map_create_cmd(union bpf_attr *attr)
 		obj_hold(OBJ_MAP, o->id, btf);
 		obj_put(btf);
 	}
-	fd = obj_fd_new(o, O_RDWR);
+	/* BPF_F_RDONLY/WRONLY are the access of this fd, as the kernel's */
+	fd = obj_fd_new(o, attr->map_flags & BPF_F_RDONLY   ? O_RDONLY
+			   : attr->map_flags & BPF_F_WRONLY ? O_WRONLY
+							    : O_RDWR);
 	obj_put(o);
 	return fd;
 }
@@ -113,7 +127,7 @@ static struct bpfmap *map_get_fd(const union bpf_attr *attr, int need, struct ob
 	*o = obj_from_fd((int)attr->map_fd, OBJ_MAP, &mode, err);
 	if (!*o)
 		return NULL;
-	if ((need == O_RDONLY && mode == O_WRONLY) || (need == O_WRONLY && mode == O_RDONLY)) {
+	if ((need != O_WRONLY && mode == O_WRONLY) || (need != O_RDONLY && mode == O_RDONLY)) {
 		obj_put(*o);
 		*err = -EPERM;
 		return NULL;
@@ -132,9 +146,7 @@ static int map_lookup_cmd(union bpf_attr *attr)
 	map = map_get_fd(attr, O_RDONLY, &o, &err);
 	if (!map)
 		return err;
-	if (map->map_flags & BPF_F_WRONLY) {
-		err = -EPERM;
-	} else if (!attr->key && map->key_size) {
+	if (!attr->key && map->key_size) {
 		err = -EFAULT;
 	} else {
 		void *out = out_buf(attr->value, map_value_size_user(map));
@@ -155,7 +167,7 @@ static int map_update_cmd(union bpf_attr *attr)
 	map = map_get_fd(attr, O_WRONLY, &o, &err);
 	if (!map)
 		return err;
-	if ((map->map_flags & BPF_F_RDONLY) || atomic_load(&map->hdr->frozen))
+	if (atomic_load(&map->hdr->frozen))
 		err = -EPERM;
 	else if ((!attr->key && map->key_size) || !attr->value)
 		err = -EFAULT;
@@ -174,7 +186,7 @@ static int map_delete_cmd(union bpf_attr *attr)
 	map = map_get_fd(attr, O_WRONLY, &o, &err);
 	if (!map)
 		return err;
-	if ((map->map_flags & BPF_F_RDONLY) || atomic_load(&map->hdr->frozen))
+	if (atomic_load(&map->hdr->frozen))
 		err = -EPERM;
 	else if (!attr->key && map->key_size)
 		err = -EFAULT;
@@ -190,17 +202,14 @@ static int map_next_key_cmd(union bpf_attr *attr)
 	struct obj *o;
 	int err = 0;
 
+	void *out;
+
 	map = map_get_fd(attr, O_RDONLY, &o, &err);
 	if (!map)
 		return err;
-	if (map->map_flags & BPF_F_WRONLY) {
-		err = -EPERM;
-	} else {
-		void *out = out_buf(attr->next_key, map->key_size ? map->key_size : 1);
-
-		err = out ? map->ops->get_next_key(map, uptr(attr->key), out) : -ENOMEM;
-		err = out_done(attr->next_key, out, err);
-	}
+	out = out_buf(attr->next_key, map->key_size ? map->key_size : 1);
+	err = out ? map->ops->get_next_key(map, uptr(attr->key), out) : -ENOMEM;
+	err = out_done(attr->next_key, out, err);
 	obj_put(o);
 	return err;
 }
@@ -216,7 +225,7 @@ static int map_lookup_and_delete_cmd(union bpf_attr *attr)
 	map = map_get_fd(attr, O_RDWR, &o, &err);
 	if (!map)
 		return err;
-	if ((map->map_flags & (BPF_F_RDONLY | BPF_F_WRONLY)) || atomic_load(&map->hdr->frozen)) {
+	if (atomic_load(&map->hdr->frozen)) {
 		err = -EPERM;
 	} else if (!attr->key && map->key_size) {
 		err = -EFAULT;
@@ -261,7 +270,7 @@ static int prog_load_cmd(union bpf_attr *attr)
 	err = prog_load(attr, &log, &prog);
 	if (!err) {
 		/* the kernel (6.4+) reports a truncated log even when the load succeeds */
-		if (ulog_truncated(&log)) {
+		if (log_short(&log)) {
 			obj_put(&prog->obj);
 			return -ENOSPC;
 		}
@@ -269,7 +278,7 @@ static int prog_load_cmd(union bpf_attr *attr)
 		obj_put(&prog->obj);
 		return fd;
 	}
-	if (ulog_truncated(&log) && err == -EINVAL)
+	if (log_short(&log) && err == -EINVAL)
 		return -ENOSPC;
 	return err;
 }
@@ -342,7 +351,11 @@ static enum obj_type id_cmd_type(int cmd)
 
 static int get_next_id_cmd(union bpf_attr *attr, int cmd)
 {
-	struct obj *o = obj_next_by_id(id_cmd_type(cmd), attr->start_id);
+	struct obj *o;
+
+	if (attr->start_id >= INT32_MAX)
+		return -EINVAL;
+	o = obj_next_by_id(id_cmd_type(cmd), attr->start_id);
 
 	if (!o)
 		return -ENOENT;
@@ -376,12 +389,15 @@ static int info_out(union bpf_attr *attr, const void *info, uint32_t info_size)
 	uint8_t *user = uptr(attr->info.info);
 	uint32_t n = attr->info.info_len < info_size ? attr->info.info_len : info_size;
 
-	if (!user)
+	if (attr->info.info_len > 4096)
+		return -E2BIG;
+	if (!user && n)
 		return -EFAULT;
 	for (uint32_t i = info_size; i < attr->info.info_len; i++)
 		if (user[i])
 			return -E2BIG;
-	memcpy(user, info, n);
+	if (n)
+		memcpy(user, info, n);
 	attr->info.info_len = n;
 	return 0;
 }
@@ -412,10 +428,11 @@ static int prog_info(struct bpfprog *prog, union bpf_attr *attr)
 	struct bpf_prog_info user, info;
 	uint32_t n = attr->info.info_len < sizeof(user) ? attr->info.info_len : sizeof(user);
 
-	if (!attr->info.info)
+	if (!attr->info.info && n)
 		return -EFAULT;
 	memset(&user, 0, sizeof(user));
-	memcpy(&user, uptr(attr->info.info), n); /* array pointers and lengths come in */
+	if (n)
+		memcpy(&user, uptr(attr->info.info), n); /* array pointers and lengths come in */
 	memset(&info, 0, sizeof(info));
 	info.type = prog->prog_type;
 	info.id = prog->obj.id;
@@ -467,10 +484,11 @@ static int btf_info(struct bpfbtf *b, union bpf_attr *attr)
 	struct bpf_btf_info user, info;
 	uint32_t n = attr->info.info_len < sizeof(user) ? attr->info.info_len : sizeof(user);
 
-	if (!attr->info.info)
+	if (!attr->info.info && n)
 		return -EFAULT;
 	memset(&user, 0, sizeof(user));
-	memcpy(&user, uptr(attr->info.info), n);
+	if (n)
+		memcpy(&user, uptr(attr->info.info), n);
 	memset(&info, 0, sizeof(info));
 	info.id = b->obj.id;
 	info.btf_size = b->size;
@@ -503,7 +521,7 @@ static int get_info_cmd(union bpf_attr *attr)
 		return err;
 	}
 	/* the kernel's answer for an fd that is not open at all is EBADFD */
-	return err == -EINVAL || fcntl((int)attr->info.bpf_fd, F_GETFD) >= 0 ? -EINVAL : -EBADFD;
+	return err == -EINVAL ? -EINVAL : -EBADFD;
 }
 
 /* ---- the table ---- */
@@ -560,23 +578,26 @@ int bpfhost_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 	const uint8_t *raw = (const uint8_t *)uattr;
 	int ret;
 
-	if (!uattr)
-		return -EFAULT;
-	/* a caller with a bigger union: its tail must be zero (the kernel's E2BIG) */
-	if (size > sizeof(attr) && !all_zero(raw + sizeof(attr), size - sizeof(attr)))
+	/* a caller with a bigger union: its tail must be zero, and it may not be
+	 * bigger than a page (the kernel's E2BIG) */
+	if (size > 4096 ||
+	    (size > sizeof(attr) && !all_zero(raw + sizeof(attr), size - sizeof(attr))))
 		return -E2BIG;
+	if (!uattr && size)
+		return -EFAULT;
 	if (cmd < 0 || (size_t)cmd >= sizeof(commands) / sizeof(commands[0]) ||
 	    (!commands[cmd].fn && !commands[cmd].fn_cmd))
 		return -EINVAL;
 	c = &commands[cmd];
 	if (size > sizeof(attr))
 		size = sizeof(attr);
-	memcpy(&attr, uattr, size);
+	if (size)
+		memcpy(&attr, uattr, size);
 	memset((uint8_t *)&attr + size, 0, sizeof(attr) - size);
 	if (!all_zero((const uint8_t *)&attr + c->attr_end, sizeof(attr) - c->attr_end))
 		return -EINVAL;
 	ret = c->fn ? c->fn(&attr) : c->fn_cmd(&attr, cmd);
-	if (ret >= 0 && c->answers)
+	if (ret >= 0 && c->answers && size)
 		memcpy(uattr, &attr, size);
 	return ret;
 }

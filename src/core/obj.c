@@ -492,6 +492,9 @@ struct obj *obj_from_fd(int fd, enum obj_type type, int *mode, int *err)
 		*err = -EBADF;
 	}
 	pthread_rwlock_unlock(&fd_lock);
+	/* an open fd that is no bpf object: the kernel says EINVAL, not EBADF */
+	if (!obj && *err == -EBADF && fd >= 0 && fcntl(fd, F_GETFD) >= 0)
+		*err = -EINVAL;
 	return obj;
 }
 

@@ -304,8 +304,7 @@ int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out
 	prog->prog_type = attr->prog_type;
 	prog->expected_attach_type = attr->expected_attach_type;
 	prog->prog_flags = attr->prog_flags;
-	memcpy(prog->name, attr->prog_name, sizeof(prog->name));
-	prog->name[sizeof(prog->name) - 1] = '\0';
+	memcpy(prog->name, attr->prog_name, strnlen(attr->prog_name, sizeof(prog->name) - 1));
 	clock_gettime(CLOCK_BOOTTIME, &ts);
 	prog->load_time_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	prog->uid = getuid();
@@ -371,7 +370,8 @@ static int test_run_syscall(struct bpfprog *prog, union bpf_attr *attr)
 
 	if (attr->test.data_in || attr->test.data_out || attr->test.data_size_in ||
 	    attr->test.data_size_out || attr->test.ctx_out || attr->test.ctx_size_out ||
-	    attr->test.repeat || attr->test.flags || attr->test.duration)
+	    attr->test.repeat || attr->test.flags || attr->test.duration || attr->test.batch_size ||
+	    !attr->test.ctx_in != !attr->test.ctx_size_in)
 		return -EINVAL;
 	if (attr->test.ctx_size_in > 65535)
 		return -EINVAL;

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "../maps/map.h"
+#include "../maps/perf_event_array.h"
+#include "../maps/ringbuf.h"
 
 #define UNUSED5(a, b, c, d, e) ((void)(a), (void)(b), (void)(c), (void)(d), (void)(e))
 
@@ -141,6 +143,81 @@ static uint64_t ktime_get_coarse_ns(uint64_t a, uint64_t b, uint64_t c, uint64_t
 	return clock_ns(CLOCK_MONOTONIC_COARSE);
 }
 
+/* ---- ring buffers ---- */
+
+static bool is_ringbuf(uint64_t map)
+{
+	return M(map)->hdr->map_type == BPF_MAP_TYPE_RINGBUF;
+}
+
+static uint64_t ringbuf_output_fn(uint64_t map, uint64_t data, uint64_t size, uint64_t flags,
+				  uint64_t r5, struct vm_run *run)
+{
+	(void)r5, (void)run;
+	if (!is_ringbuf(map))
+		return (uint64_t)(int64_t)-EINVAL;
+	return (uint64_t)ringbuf_output(M(map), (const void *)(uintptr_t)data, size, flags);
+}
+
+static uint64_t ringbuf_reserve_fn(uint64_t map, uint64_t size, uint64_t flags, uint64_t r4,
+				   uint64_t r5, struct vm_run *run)
+{
+	(void)r4, (void)r5, (void)run;
+	if (!is_ringbuf(map))
+		return 0;
+	return (uint64_t)(uintptr_t)ringbuf_reserve(M(map), size, flags);
+}
+
+/* The record's map is the used ring buffer whose ring holds it (the kernel
+ * finds it from the header's pg_off; a verified program passes only records
+ * it reserved). Anything else is ignored. */
+static void ringbuf_commit_fn(uint64_t sample, uint64_t flags, struct vm_run *run, bool discard)
+{
+	for (size_t i = 0; i < run->map_cnt; i++) {
+		if (ringbuf_has_record(run->maps[i], (const void *)(uintptr_t)sample)) {
+			ringbuf_commit(run->maps[i], (void *)(uintptr_t)sample, flags, discard);
+			return;
+		}
+	}
+}
+
+static uint64_t ringbuf_submit_fn(uint64_t sample, uint64_t flags, uint64_t r3, uint64_t r4,
+				  uint64_t r5, struct vm_run *run)
+{
+	(void)r3, (void)r4, (void)r5;
+	ringbuf_commit_fn(sample, flags, run, false);
+	return 0;
+}
+
+static uint64_t ringbuf_discard_fn(uint64_t sample, uint64_t flags, uint64_t r3, uint64_t r4,
+				   uint64_t r5, struct vm_run *run)
+{
+	(void)r3, (void)r4, (void)r5;
+	ringbuf_commit_fn(sample, flags, run, true);
+	return 0;
+}
+
+static uint64_t ringbuf_query_fn(uint64_t map, uint64_t flags, uint64_t r3, uint64_t r4,
+				 uint64_t r5, struct vm_run *run)
+{
+	(void)r3, (void)r4, (void)r5, (void)run;
+	return is_ringbuf(map) ? ringbuf_query(M(map), flags) : 0;
+}
+
+/* bpf_perf_event_output(ctx, map, flags, data, size): the map is r2, which
+ * the argument kinds cannot check, so it must be one the program uses. */
+static uint64_t perf_event_output(uint64_t ctx, uint64_t map, uint64_t flags, uint64_t data,
+				  uint64_t size, struct vm_run *run)
+{
+	(void)ctx;
+	for (size_t i = 0; i < run->map_cnt; i++)
+		if ((uint64_t)(uintptr_t)run->maps[i] == map &&
+		    M(map)->hdr->map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			return (uint64_t)perf_array_output(
+				M(map), flags, (const void *)(uintptr_t)data, size, run->cpu);
+	return (uint64_t)(int64_t)-EINVAL;
+}
+
 static const struct vm_helper helpers[] = {
 	[BPF_FUNC_map_lookup_elem] = {"bpf_map_lookup_elem",
 				      map_lookup_elem,
@@ -167,6 +244,17 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_get_current_uid_gid] = {"bpf_get_current_uid_gid", get_current_uid_gid, {0}},
 	[BPF_FUNC_ktime_get_boot_ns] = {"bpf_ktime_get_boot_ns", ktime_get_boot_ns, {0}},
 	[BPF_FUNC_ktime_get_coarse_ns] = {"bpf_ktime_get_coarse_ns", ktime_get_coarse_ns, {0}},
+	[BPF_FUNC_perf_event_output] = {"bpf_perf_event_output",
+					perf_event_output,
+					{VM_ARG_ANYTHING, VM_ARG_ANYTHING, VM_ARG_ANYTHING,
+					 VM_ARG_MEM_RO, VM_ARG_SIZE}},
+	[BPF_FUNC_ringbuf_output] = {"bpf_ringbuf_output",
+				     ringbuf_output_fn,
+				     {VM_ARG_MAP, VM_ARG_MEM_RO, VM_ARG_SIZE}},
+	[BPF_FUNC_ringbuf_reserve] = {"bpf_ringbuf_reserve", ringbuf_reserve_fn, {VM_ARG_MAP}},
+	[BPF_FUNC_ringbuf_submit] = {"bpf_ringbuf_submit", ringbuf_submit_fn, {0}},
+	[BPF_FUNC_ringbuf_discard] = {"bpf_ringbuf_discard", ringbuf_discard_fn, {0}},
+	[BPF_FUNC_ringbuf_query] = {"bpf_ringbuf_query", ringbuf_query_fn, {VM_ARG_MAP}},
 };
 
 struct vm_helper_table kernel_helpers(void)

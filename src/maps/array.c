@@ -24,11 +24,15 @@ static int check(const union bpf_attr *attr, struct ulog *log)
 			    attr->max_entries, attr->map_flags);
 		return -EINVAL;
 	}
+	if (percpu && (attr->map_flags & BPF_F_INNER_MAP)) {
+		ulog_printf(log, "percpu_array cannot be an inner map\n");
+		return -EINVAL;
+	}
 	if (percpu && attr->value_size > 32768) {
 		ulog_printf(log, "percpu_array: value_size %u is over 32768\n", attr->value_size);
 		return -E2BIG;
 	}
-	if ((uint64_t)attr->value_size >= (1u << 22)) {
+	if ((uint64_t)attr->value_size > (1u << 22)) {
 		ulog_printf(log, "array: value_size %u is too big\n", attr->value_size);
 		return -E2BIG;
 	}
@@ -57,7 +61,7 @@ static int lookup(struct bpfmap *map, const void *key, void *value, uint64_t fla
 	uint32_t idx;
 
 	memcpy(&idx, key, 4);
-	if (flags & ~(uint64_t)BPF_F_LOCK)
+	if (flags) /* BPF_F_LOCK needs a bpf_spin_lock in the value (BTF): none yet */
 		return -EINVAL;
 	if (idx >= map->max_entries)
 		return -ENOENT;
@@ -93,9 +97,10 @@ static int update(struct bpfmap *map, const void *key, const void *value, uint64
 	} else {
 		uint32_t stride = round_up8(map->value_size);
 
+		/* whole 8-byte slots, padding included, as the kernel copies them */
 		for (unsigned c = 0; c < map->ncpus; c++)
 			memcpy(elem(map, idx, c), (const uint8_t *)value + (uint64_t)c * stride,
-			       map->value_size);
+			       stride);
 	}
 	return 0;
 }

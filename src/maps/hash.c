@@ -219,9 +219,9 @@ static void store(struct bpfmap *map, struct elem *e, const void *value, bool fr
 		return;
 	}
 	for (unsigned c = 0; c < map->ncpus; c++) {
-		if (all_cpus)
+		if (all_cpus) /* whole 8-byte slots, padding included, as the kernel */
 			memcpy(value_of(map, e, c), (const uint8_t *)value + (uint64_t)c * stride,
-			       map->value_size);
+			       stride);
 		else if (c == cpu)
 			memcpy(value_of(map, e, c), value, map->value_size);
 		else if (fresh)

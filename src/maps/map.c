@@ -22,6 +22,8 @@ extern const struct map_ops map_lru_hash_ops, map_lru_percpu_hash_ops;
 extern const struct map_ops map_lpm_trie_ops;
 extern const struct map_ops map_queue_ops, map_stack_ops;
 extern const struct map_ops map_bloom_filter_ops;
+extern const struct map_ops map_ringbuf_ops;
+extern const struct map_ops map_perf_event_array_ops;
 
 static const struct {
 	uint32_t type;
@@ -33,7 +35,7 @@ static const struct {
 	{BPF_MAP_TYPE_PERCPU_HASH, "percpu_hash", &map_percpu_hash_ops},
 	{BPF_MAP_TYPE_PERCPU_ARRAY, "percpu_array", &map_percpu_array_ops},
 	{BPF_MAP_TYPE_PROG_ARRAY, "prog_array", NULL},
-	{BPF_MAP_TYPE_PERF_EVENT_ARRAY, "perf_event_array", NULL},
+	{BPF_MAP_TYPE_PERF_EVENT_ARRAY, "perf_event_array", &map_perf_event_array_ops},
 	{BPF_MAP_TYPE_STACK_TRACE, "stack_trace", NULL},
 	{BPF_MAP_TYPE_CGROUP_ARRAY, "cgroup_array", NULL},
 	{BPF_MAP_TYPE_LRU_HASH, "lru_hash", &map_lru_hash_ops},
@@ -49,7 +51,7 @@ static const struct {
 	{BPF_MAP_TYPE_QUEUE, "queue", &map_queue_ops},
 	{BPF_MAP_TYPE_STACK, "stack", &map_stack_ops},
 	{BPF_MAP_TYPE_DEVMAP_HASH, "devmap_hash", NULL},
-	{BPF_MAP_TYPE_RINGBUF, "ringbuf", NULL},
+	{BPF_MAP_TYPE_RINGBUF, "ringbuf", &map_ringbuf_ops},
 	{BPF_MAP_TYPE_BLOOM_FILTER, "bloom_filter", &map_bloom_filter_ops},
 };
 
@@ -260,9 +262,11 @@ int map_create(const union bpf_attr *attr, const char *dir, struct ulog *log, st
 	hdr.key_size = attr->key_size;
 	hdr.value_size = attr->value_size;
 	hdr.max_entries = attr->max_entries;
-	hdr.map_flags = attr->map_flags;
+	/* the fd's access flags are not the map's (bpf_map_flags_retain_permanent) */
+	hdr.map_flags = attr->map_flags & ~(uint32_t)(BPF_F_RDONLY | BPF_F_WRONLY);
 	hdr.ncpus = map_possible_cpus();
-	memcpy(hdr.name, attr->map_name, sizeof(hdr.name));
+	/* the name up to its NUL; the kernel zeroes what follows */
+	memcpy(hdr.name, attr->map_name, strnlen(attr->map_name, sizeof(hdr.name) - 1));
 	hdr.map_extra = attr->map_extra;
 	hdr.btf_key_type_id = attr->btf_key_type_id;
 	hdr.btf_value_type_id = attr->btf_value_type_id;

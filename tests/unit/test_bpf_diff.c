@@ -733,18 +733,12 @@ static void sc_create(uint32_t t)
 	STEP(mk(t, 4, 8, 4, BPF_F_ZERO_SEED, NULL), arr ? EINVAL : W_FD, "ZERO_SEED");
 	STEP(mk(t, 4, 8, 4, BPF_F_MMAPABLE, NULL), t == BPF_MAP_TYPE_ARRAY ? W_FD : EINVAL,
 	     "MMAPABLE");
-	if (t == BPF_MAP_TYPE_PERCPU_ARRAY)
-		KNOWN_BUG("array.c check(): BPF_F_INNER_MAP is only for BPF_MAP_TYPE_ARRAY; the "
-			  "kernel's array_map_alloc_check refuses it on a per-CPU array");
 	STEP(mk(t, 4, 8, 4, BPF_F_INNER_MAP, NULL), t == BPF_MAP_TYPE_ARRAY ? W_FD : EINVAL,
 	     "INNER_MAP");
 	STEP(mk(t, 4, 8, 4, BPF_F_PRESERVE_ELEMS, NULL), EINVAL, "PRESERVE_ELEMS");
 	STEP(mk(t, 4, 8, 4, BPF_F_STACK_BUILD_ID, NULL), EINVAL, "STACK_BUILD_ID");
 
 	a = create_attr(t, 4, 8, 4, BPF_F_NUMA_NODE, NULL);
-	if (pc)
-		KNOWN_BUG("the kernel refuses BPF_F_NUMA_NODE on per-CPU maps (htab/array "
-			  "alloc_check: percpu && numa_node != NUMA_NO_NODE)");
 	STEP(sys(BPF_MAP_CREATE, &a), pc ? EINVAL : W_FD, "NUMA_NODE node 0");
 	a.numa_node = 1000;
 	STEP(sys(BPF_MAP_CREATE, &a), EINVAL, "NUMA_NODE node 1000");
@@ -770,9 +764,6 @@ static void sc_create(uint32_t t)
 	memset(name + 11, 'z', sizeof(name) - 11);
 	memcpy(a.map_name, name, sizeof(name));
 	STEP(fd = (int)sys(BPF_MAP_CREATE, &a), W_FD, "name \"ab\" with junk after its NUL");
-	KNOWN_BUG("map.c map_create: hdr.name is a memcpy of all 16 bytes of map_name; the "
-		  "kernel's bpf_obj_name_cpy keeps the name up to its NUL and zeroes the rest, so "
-		  "info.name carries the caller's junk after the NUL");
 	map_info_step(fd, t, 4, 8, 4, 0, "ab", "name \"ab\" with junk after its NUL");
 
 	/* fields: type, map_extra, the ones for BTF, map-in-map, offload */
@@ -796,8 +787,6 @@ static void sc_create(uint32_t t)
 	STEP(sys(BPF_MAP_CREATE, &a), EINVAL, "btf_vmlinux_value_type_id 1");
 	a = create_attr(t, 4, 8, 4, 0, NULL);
 	a.map_ifindex = 1;
-	KNOWN_BUG("map_ifindex (device offload) is stored and ignored; the kernel offloads to "
-		  "the device and refuses when it cannot (lo: no ndo_bpf)");
 	STEP(sys(BPF_MAP_CREATE, &a), pc ? EINVAL : EOPNOTSUPP, "map_ifindex 1 (lo)");
 
 	/* the attr's bytes after the fields bpfhost's 6.1 uapi knows (map_extra
@@ -838,8 +827,6 @@ static void sc_create(uint32_t t)
 	STEP(sys_size(BPF_MAP_CREATE, big, sizeof(a) + 8), EINVAL,
 	     "size sizeof(attr)+8, nonzero byte sizeof(attr)+4");
 	big[sizeof(a) + 4] = 0;
-	KNOWN_BUG("bpf.c bpfhost_bpf: the kernel refuses size > PAGE_SIZE (4096) with E2BIG "
-		  "even when the tail is zero (bpf_check_uarg_tail_zero)");
 	STEP(sys_size(BPF_MAP_CREATE, big, 4096 + 8), E2BIG, "size 4104, zero tail");
 	STEP(sys_size(BPF_MAP_CREATE, big, 4096), W_FD, "size 4096, zero tail");
 	STEP(sys_size(BPF_MAP_CREATE, big, END(map_extra)), W_FD, "size offsetofend(map_extra)");
@@ -852,9 +839,6 @@ static void sc_create(uint32_t t)
 		STEP(mk(t, 4, 32768, 1, 0, NULL), W_FD, "value_size 32768");
 		STEP(mk(t, 4, 32769, 1, 0, NULL), E2BIG, "value_size 32769");
 	} else if (arr) {
-		KNOWN_BUG("array.c check(): value_size >= 4 MiB is E2BIG in bpfhost; the kernel's "
-			  "array only refuses value_size > INT_MAX (and then what it cannot "
-			  "allocate)");
 		STEP(mk(t, 4, 1u << 22, 1, 0, NULL), W_FD, "value_size 4 MiB, one entry");
 	} else {
 		STEP(mk(t, 4, 1u << 22, 1, 0, NULL), E2BIG, "value_size 4 MiB");
@@ -1020,9 +1004,6 @@ static void sc_array_elems(uint32_t t)
 	STEP(upd(fd, t, vs, 9, 13, 3), EINVAL, "update index 9 flags 3 (flags first)");
 	look(fd, t, vs, &k, 0, 0, 11, "index 1 after the refused updates");
 	look(fd, t, vs, &k, 1, EINVAL, SEED_NONE, "flags 1");
-	KNOWN_BUG("bpf.c map_lookup_cmd lets BPF_F_LOCK through; the kernel refuses it "
-		  "(EINVAL) on a map whose value has no bpf_spin_lock, which is every map "
-		  "without BTF");
 	look(fd, t, vs, &k, BPF_F_LOCK, EINVAL, SEED_NONE, "flags F_LOCK, no spin lock");
 	k = 0;
 	STEP(m_delete(fd, &k), EINVAL, "delete index 0");
@@ -1072,9 +1053,6 @@ static void sc_percpu_padding(uint32_t t)
 	STEP(fd = mk(t, 4, vs, 2, 0, "pad"), W_FD, "create value_size 4");
 	STEP(m_update(fd, &k, in, BPF_ANY), 0, "update with nonzero padding");
 	memset(out, 0xa5, n + 16);
-	KNOWN_BUG("hash.c store()/array.c update() copy value_size bytes per CPU slot; the "
-		  "kernel copies round_up(value_size, 8) (bpf_long_memcpy), so a lookup returns "
-		  "the padding bytes that were written, where bpfhost returns zeros");
 	STEP_OUT(m_lookup(fd, &k, out, 0), 0, out, n + 16, exp, "lookup: padding bytes as written");
 	memset(in, 0, n);
 	STEP(m_update(fd, &k, in, BPF_ANY), 0, "update with zeros");
@@ -1149,19 +1127,10 @@ static void sc_access(uint32_t t)
 	STEP(m_delete(ro, &k), EPERM, "delete RDONLY map");
 	STEP(m_next(ro, NULL, &k), arr ? 0 : ENOENT, "get_next_key RDONLY map");
 	STEP(m_lad(ro, &k, v, 0), EPERM, "lookup_and_delete RDONLY map");
-	KNOWN_BUG("bpf.c map_create_cmd gives every new map an O_RDWR fd; the kernel opens it "
-		  "O_RDONLY for BPF_F_RDONLY (bpf_get_file_flag), so FREEZE, which needs write "
-		  "access, is EPERM");
 	STEP(m_freeze(ro), EPERM, "freeze RDONLY map");
-	KNOWN_BUG("bpf.c map_info reports map_flags with BPF_F_RDONLY/BPF_F_WRONLY; the "
-		  "kernel keeps them on the fd only (bpf_map_flags_retain_permanent)");
 	map_info_step(ro, t, 4, vs, 4, BPF_F_RDONLY, "ro", "RDONLY map");
 	STEP(fd = (int)fd_by_id(BPF_MAP_GET_FD_BY_ID, map_id(ro), 0), W_FD,
 	     "GET_FD_BY_ID of the RDONLY map, open_flags 0");
-	KNOWN_BUG("bpf.c map_update_cmd/map_delete_cmd/map_lookup_cmd/map_next_key_cmd test "
-		  "map->map_flags for RDONLY/WRONLY; in the kernel those flags only set the mode "
-		  "of the fd MAP_CREATE returns, and a read-write fd from GET_FD_BY_ID (or "
-		  "OBJ_GET) may write a BPF_F_RDONLY map");
 	STEP(upd(fd, t, vs, 0, 2, BPF_ANY), 0, "update RDONLY map through a read-write fd");
 
 	/* write-only */
@@ -1174,8 +1143,6 @@ static void sc_access(uint32_t t)
 	STEP(m_delete(wo, &k), arr ? EINVAL : 0, "delete WRONLY map");
 	STEP(fd = (int)fd_by_id(BPF_MAP_GET_FD_BY_ID, map_id(wo), 0), W_FD,
 	     "GET_FD_BY_ID of the WRONLY map, open_flags 0");
-	KNOWN_BUG("as above: BPF_F_WRONLY is the mode of the creating fd only; the kernel lets "
-		  "a read-write fd of the same map read it");
 	STEP(m_lookup(fd, &k, v, 0), arr ? 0 : ENOENT, "lookup WRONLY map through a read-write fd");
 	STEP(m_freeze(wo), 0, "freeze WRONLY map");
 	STEP(upd(wo, t, vs, 0, 3, BPF_ANY), EPERM, "update frozen WRONLY map");
@@ -1188,9 +1155,6 @@ static void sc_access(uint32_t t)
 	STEP(upd(fd, t, vs, 0, 5, BPF_ANY), EPERM, "update through a read-only fd");
 	STEP(m_delete(fd, &k), EPERM, "delete through a read-only fd");
 	k = 3; /* absent (hash) or out of use (array): no side effect where it is let through */
-	KNOWN_BUG("bpf.c map_lookup_and_delete_cmd asks map_get_fd() for O_RDWR, which never "
-		  "refuses: a read-only fd can delete elements (the kernel needs both read and "
-		  "write access: EPERM)");
 	STEP(m_lad(fd, &k, v, 0), EPERM, "lookup_and_delete through a read-only fd");
 	k = 0;
 	STEP(m_freeze(fd), EPERM, "freeze through a read-only fd");
@@ -1202,8 +1166,6 @@ static void sc_access(uint32_t t)
 	STEP(m_lookup(fd, &k, v, 0), EPERM, "lookup through a write-only fd");
 	STEP(m_next(fd, NULL, &k), EPERM, "get_next_key through a write-only fd");
 	k = 3;
-	KNOWN_BUG("as above: lookup_and_delete through a write-only fd (reads the value out) "
-		  "is EPERM in the kernel");
 	STEP(m_lad(fd, &k, v, 0), EPERM, "lookup_and_delete through a write-only fd");
 	k = 0;
 	STEP(upd(fd, t, vs, 0, 6, BPF_ANY), 0, "update through a write-only fd");
@@ -1228,11 +1190,6 @@ static void sc_access(uint32_t t)
 
 /* ---- scenarios: fds that are not what the command needs ---- */
 
-#define DEVNULL_BUG                                                                                \
-	"core/obj.c obj_from_fd answers EBADF for every fd outside bpfhost's table; the kernel "   \
-	"answers EINVAL for an open fd that is not a map/program (__bpf_map_get, "                 \
-	"__bpf_prog_get), as bpf.c get_info_cmd already does with fcntl(F_GETFD)"
-
 static void sc_bad_fds(uint32_t unused)
 {
 	uint8_t v[64] = {0}, info[sizeof(struct bpf_map_info)];
@@ -1245,17 +1202,11 @@ static void sc_bad_fds(uint32_t unused)
 	STEP(m_lookup(1 << 30, &k, v, 0), EBADF, "lookup fd 1<<30");
 	STEP(m_lookup(0x7fffffff, &k, v, 0), EBADF, "lookup fd INT_MAX");
 	STEP(m_update(1 << 30, &k, v, 0), EBADF, "update fd 1<<30");
-	KNOWN_BUG(DEVNULL_BUG);
 	STEP(m_lookup(devnull, &k, v, 0), EINVAL, "lookup /dev/null fd");
-	KNOWN_BUG(DEVNULL_BUG);
 	STEP(m_update(devnull, &k, v, 0), EINVAL, "update /dev/null fd");
-	KNOWN_BUG(DEVNULL_BUG);
 	STEP(m_delete(devnull, &k), EINVAL, "delete /dev/null fd");
-	KNOWN_BUG(DEVNULL_BUG);
 	STEP(m_next(devnull, NULL, &k), EINVAL, "get_next_key /dev/null fd");
-	KNOWN_BUG(DEVNULL_BUG);
 	STEP(m_lad(devnull, &k, v, 0), EINVAL, "lookup_and_delete /dev/null fd");
-	KNOWN_BUG(DEVNULL_BUG);
 	STEP(m_freeze(devnull), EINVAL, "freeze /dev/null fd");
 	STEP(m_freeze(-1), EBADF, "freeze fd -1");
 	len = sizeof(info);
@@ -1267,7 +1218,6 @@ static void sc_bad_fds(uint32_t unused)
 
 	memset(&a, 0, sizeof(a));
 	a.test.prog_fd = (uint32_t)devnull;
-	KNOWN_BUG(DEVNULL_BUG);
 	STEP(sys(BPF_PROG_TEST_RUN, &a), EINVAL, "PROG_TEST_RUN /dev/null fd");
 	a.test.prog_fd = (uint32_t)-1;
 	STEP(sys(BPF_PROG_TEST_RUN, &a), EBADF, "PROG_TEST_RUN fd -1");
@@ -1307,14 +1257,9 @@ static void sc_commands(uint32_t unused)
 	STEP(sys_size(9999, NULL, sizeof(a)), EFAULT, "command 9999, NULL attr");
 	STEP(sys_size(BPF_MAP_CREATE, NULL, sizeof(a)), EFAULT, "MAP_CREATE, NULL attr");
 	STEP(sys_size(BPF_MAP_LOOKUP_ELEM, NULL, sizeof(a)), EFAULT, "MAP_LOOKUP_ELEM, NULL attr");
-	KNOWN_BUG("bpf.c bpfhost_bpf answers EFAULT for any NULL attr; the kernel copies size "
-		  "bytes, so NULL with size 0 is an all-zero attr (MAP_CREATE of type 0: EINVAL)");
 	STEP(sys_size(BPF_MAP_CREATE, NULL, 0), EINVAL, "MAP_CREATE, NULL attr, size 0");
-	KNOWN_BUG("as above: NULL attr with size 0 is not a fault in the kernel");
 	STEP(sys_size(9999, NULL, 0), EINVAL, "command 9999, NULL attr, size 0");
 	memset(big, 0, sizeof(big));
-	KNOWN_BUG("bpf.c bpfhost_bpf: size > PAGE_SIZE is E2BIG in the kernel, before the "
-		  "command is looked at");
 	STEP(sys_size(9999, big, 8192), E2BIG, "command 9999, size 8192, zero tail");
 
 	/* CHECK_ATTR: bytes after each command's last field */
@@ -1384,11 +1329,8 @@ static void sc_ids(uint32_t t)
 	r = next_id(BPF_MAP_GET_NEXT_ID, id - 1, &next);
 	same = next == id;
 	STEP_OUT(r, 0, &same, 1, "\1", "MAP_GET_NEXT_ID(id - 1) is id");
-	KNOWN_BUG("bpf.c get_next_id_cmd: the kernel refuses start_id >= INT_MAX (EINVAL) "
-		  "before it looks");
 	STEP(next_id(BPF_MAP_GET_NEXT_ID, 0xffffffffu, &next), EINVAL,
 	     "MAP_GET_NEXT_ID(0xffffffff)");
-	KNOWN_BUG("as above: start_id INT_MAX is EINVAL in the kernel");
 	STEP(next_id(BPF_MAP_GET_NEXT_ID, 0x7fffffffu, &next), EINVAL, "MAP_GET_NEXT_ID(INT_MAX)");
 	STEP(next_id(BPF_MAP_GET_NEXT_ID, 0x7ffffffeu, &next), ENOENT,
 	     "MAP_GET_NEXT_ID(INT_MAX - 1)");
@@ -1433,8 +1375,6 @@ static void sc_ids(uint32_t t)
 		STEP_OUT(r, 0, out, sizeof(out), exp, "info_len 0");
 	}
 	len = 0;
-	KNOWN_BUG("bpf.c info_out: info NULL is EFAULT even with info_len 0; the kernel copies "
-		  "0 bytes and succeeds");
 	STEP(get_info(fd, NULL, &len), 0, "info NULL, info_len 0");
 	len = sizeof(info);
 	STEP(get_info(fd, NULL, &len), EFAULT, "info NULL, info_len sizeof(info)");
@@ -1455,8 +1395,6 @@ static void sc_ids(uint32_t t)
 	STEP_OUT(r, 0, &info, sizeof(info), NULL, "info_len 256, zero tail: the fields");
 	memset(buf, 0, sizeof(buf));
 	len = 8192;
-	KNOWN_BUG("bpf.c info_out: the kernel refuses info_len > PAGE_SIZE with E2BIG "
-		  "(bpf_check_uarg_tail_zero), even with a zero tail");
 	STEP(get_info(fd, buf, &len), E2BIG, "info_len 8192, zero tail");
 
 	/* the id goes with the last fd */
@@ -1611,7 +1549,6 @@ static void sc_prog(uint32_t unused)
 	(void)unused;
 	STEP(map = mk(BPF_MAP_TYPE_HASH, 4, 8, 2, 0, "counts"), W_FD, "create hash");
 	n = counter_prog(insns, map);
-	KNOWN_BUG(ENOSPC_BUG);
 	STEP(load(insns, n, 0, "counter"), EINVAL, "load SYSCALL program, not sleepable");
 	STEP(prog = (int)load(insns, n, BPF_F_SLEEPABLE, "counter"), W_FD, "load SYSCALL program");
 	run_counter(prog, 7, 5, 0, 2, 0, "key 7 absent: inserted with 5");
@@ -1653,16 +1590,10 @@ static void sc_prog(uint32_t unused)
 	STEP(sys(BPF_PROG_TEST_RUN, &a), 0, "run with cpu 1 (the kernel ignores it here)");
 	a = run_attr(prog, &c, sizeof(c));
 	a.test.batch_size = 1;
-	KNOWN_BUG("prog.c test_run_syscall does not refuse test.batch_size; the kernel does "
-		  "(EINVAL)");
 	STEP(sys(BPF_PROG_TEST_RUN, &a), EINVAL, "run with batch_size 1");
 	a = run_attr(prog, NULL, sizeof(c));
-	KNOWN_BUG("bpf.c/prog.c: the kernel's bpf_prog_test_run refuses ctx_in and "
-		  "ctx_size_in given one without the other (EINVAL) for every program type");
 	STEP(sys(BPF_PROG_TEST_RUN, &a), EINVAL, "run with ctx_in NULL, ctx_size_in 24");
 	a = run_attr(prog, &c, 0);
-	KNOWN_BUG("as above: ctx_in without ctx_size_in is EINVAL in the kernel; bpfhost runs "
-		  "the program with a NULL context (and faults)");
 	STEP(sys(BPF_PROG_TEST_RUN, &a), EINVAL, "run with ctx_in, ctx_size_in 0");
 	{
 		static uint8_t huge[65536];
@@ -1756,15 +1687,11 @@ static void sc_prog_invalid(uint32_t unused)
 	STEP(prog = (int)load(ret0, 2, BPF_F_SLEEPABLE, "p"), W_FD, "r0 = 0; exit");
 	a = load_attr(ret0, 2, BPF_F_SLEEPABLE, "p");
 	a.prog_type = 9999;
-	KNOWN_BUG(ENOSPC_BUG);
 	STEP(sys(BPF_PROG_LOAD, &a), EINVAL, "prog_type 9999");
-	KNOWN_BUG(ENOSPC_BUG);
 	STEP(load(ret0, 2, BPF_F_SLEEPABLE | (1u << 31), "p"), EINVAL, "prog_flags bit 31");
-	KNOWN_BUG(ENOSPC_BUG);
 	STEP(load(ret0, 2, BPF_F_SLEEPABLE, "a-b"), EINVAL, "prog_name \"a-b\"");
 	a = load_attr(ret0, 2, BPF_F_SLEEPABLE, NULL);
 	memcpy(a.prog_name, "abcdefghijklmnop", 16);
-	KNOWN_BUG(ENOSPC_BUG);
 	STEP(sys(BPF_PROG_LOAD, &a), EINVAL, "prog_name of 16 bytes, no NUL");
 	a = load_attr(ret0, 2, BPF_F_SLEEPABLE, "p");
 	a.license = 0;
@@ -1774,7 +1701,6 @@ static void sc_prog_invalid(uint32_t unused)
 	{
 		const struct bpf_insn bad_call[] = {CALL(99999), MOV64_IMM(0, 0), EXIT()};
 
-		KNOWN_BUG(ENOSPC_BUG);
 		STEP(load(bad_call, 3, BPF_F_SLEEPABLE, "p"), EINVAL, "call helper 99999");
 	}
 	STEP(map = mk(BPF_MAP_TYPE_HASH, 4, 8, 2, BPF_F_RDONLY_PROG, "rdprog"), W_FD,
@@ -1784,10 +1710,8 @@ static void sc_prog_invalid(uint32_t unused)
 	n = counter_prog(insns, 1 << 20);
 	STEP(load(insns, n, BPF_F_SLEEPABLE, "p"), EBADF, "LD_IMM64 map fd 1<<20 (not open)");
 	n = counter_prog(insns, devnull);
-	KNOWN_BUG(DEVNULL_BUG);
 	STEP(load(insns, n, BPF_F_SLEEPABLE, "p"), EINVAL, "LD_IMM64 map fd of /dev/null");
 	n = counter_prog(insns, prog);
-	KNOWN_BUG(ENOSPC_BUG);
 	STEP(load(insns, n, BPF_F_SLEEPABLE, "p"), EINVAL, "LD_IMM64 map fd of a program");
 	n = counter_prog(insns, map);
 	KNOWN_DIFF(W_FD, "the kernel's verifier refuses map_update_elem on a BPF_F_RDONLY_PROG "
@@ -1805,9 +1729,7 @@ static void sc_prog_invalid(uint32_t unused)
 		KNOWN_DIFF(W_FD, "the kernel's verifier refuses R0 unset at exit; bpfhost has no "
 				 "verifier yet");
 		STEP(load(no_r0, 1, BPF_F_SLEEPABLE, "p"), EACCES, "exit with r0 unset");
-		KNOWN_BUG(ENOSPC_BUG);
 		STEP(load(no_exit, 1, BPF_F_SLEEPABLE, "p"), EINVAL, "no exit");
-		KNOWN_BUG(ENOSPC_BUG);
 		STEP(load(jump_out, 3, BPF_F_SLEEPABLE, "p"), EINVAL, "jump out of range");
 	}
 
@@ -1818,9 +1740,6 @@ static void sc_prog_invalid(uint32_t unused)
 	a.log_size = 0;
 	STEP(sys(BPF_PROG_LOAD, &a), EINVAL, "log_level 1, log_buf, log_size 0");
 	a.log_buf = 0;
-	KNOWN_BUG("bpf.c log_open: since 6.4 the kernel accepts log_level > 0 without a buffer "
-		  "(log_buf NULL, log_size 0: only log_true_size comes back); bpfhost says "
-		  "EINVAL");
 	STEP(sys(BPF_PROG_LOAD, &a), W_FD, "log_level 1, log_buf NULL, log_size 0");
 	a.log_buf = ptr(log);
 	a.log_size = sizeof(log);
@@ -1928,17 +1847,13 @@ static void sc_prog_map_value(uint32_t unused)
 			 "lookup index 0: the program's store");
 		p[2].imm = arr;
 		p[3].imm = 16;
-		KNOWN_BUG(ENOSPC_BUG);
 		STEP(load(p, ARRAY_SIZE(p), sl, "gv"), EINVAL, "value offset 16 = value_size");
 		p[2].imm = arr2;
 		p[3].imm = 8;
-		KNOWN_BUG(ENOSPC_BUG);
 		STEP(load(p, ARRAY_SIZE(p), sl, "gv"), EINVAL, "array of 2 entries");
 		p[2].imm = hash;
-		KNOWN_BUG(ENOSPC_BUG);
 		STEP(load(p, ARRAY_SIZE(p), sl, "gv"), EINVAL, "hash map");
 		p[2].imm = pca;
-		KNOWN_BUG(ENOSPC_BUG);
 		STEP(load(p, ARRAY_SIZE(p), sl, "gv"), EINVAL, "per-CPU array");
 	}
 }
@@ -1969,7 +1884,6 @@ static void sc_prog_fd_array(uint32_t unused)
 	n = counter_prog_src(insns, BPF_PSEUDO_MAP_IDX, 0);
 	a = load_attr(insns, n, BPF_F_SLEEPABLE, "fdarr");
 	a.fd_array = ptr(fds);
-	KNOWN_BUG(DEVNULL_BUG);
 	STEP(sys(BPF_PROG_LOAD, &a), EINVAL, "fd_array[0] is /dev/null");
 	n = counter_prog_src(insns, BPF_PSEUDO_MAP_IDX, 2);
 	a = load_attr(insns, n, BPF_F_SLEEPABLE, "fdarr");
