@@ -23,8 +23,9 @@ BPFHOST_API int bpfhost_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 /* As bpfhost_bpf, with the syscall's convention: -1 and errno on failure. */
 BPFHOST_API long bpfhost_sys_bpf(int cmd, union bpf_attr *attr, unsigned int size);
 
-/* To be called when fd is closed (or about to be) by means bpfhost does not
- * see (the link-time wrappers and the preload call it for close()). */
+/* To be called just before fd is closed by means bpfhost does not see (the
+ * link-time wrappers and the preload call it for close()). Before, not after:
+ * once closed, another thread may get the same number from bpfhost. */
 BPFHOST_API void bpfhost_fd_closed(int fd);
 
 #ifdef __cplusplus
