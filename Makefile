@@ -23,7 +23,8 @@ BIN := $(BUILD)/bpfhost
 .PHONY: all test asan switch-test check fuzz bench format check-format clean example conformance
 BPF_SRCS := $(sort $(wildcard tests/bpf/*.bpf.c))
 BPF_OBJS := $(BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%.o)
-LIBBPF_TESTS := $(BUILD)/tests/libbpf/test_libbpf $(BUILD)/tests/libbpf/test_libbpf_kernel
+LIBBPF_TESTS := $(BUILD)/tests/libbpf/test_libbpf $(BUILD)/tests/libbpf/test_libbpf_kernel \
+	$(BUILD)/tests/libbpf/test_ringbuf $(BUILD)/tests/libbpf/test_ringbuf_kernel
 
 # The LD_PRELOAD library: the library again, position-independent, plus the
 # interposed libc functions (the link-time wrappers stay out of it).
@@ -44,7 +45,7 @@ $(BUILD)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 	clang -O2 -g -target bpf -Wall -Werror -I/usr/include/$(shell gcc -print-multiarch) -c $< -o $@
 
 # Debian's libbpf, unmodified, routed to bpfhost at link time
-WRAP := -Wl,--wrap=syscall,--wrap=close,--wrap=mmap
+WRAP := -Wl,--wrap=syscall,--wrap=close,--wrap=mmap,--wrap=mmap64,--wrap=epoll_ctl,--wrap=epoll_wait
 LIBBPF_LIBS := -l:libbpf.a -lelf -lz
 $(BUILD)/tests/libbpf/%_kernel: tests/libbpf/%.c
 	$(CC) $(ALL_CFLAGS) -DKERNEL_BACKEND $(LDFLAGS) $< $(LIBBPF_LIBS) -o $@ $(LDLIBS)

@@ -57,6 +57,10 @@ has "BTF of a map" "btf_id [0-9]+" B map show name counts
 has "BTF-formatted dump" '"step": 3' B map dump name maps.data
 has "BTF objects" "size [0-9]+B" B btf show
 
+# an unmodified libbpf consumer of a ring buffer (the kernel build of the test, preloaded)
+has "ringbuf through libbpf" "" env LD_PRELOAD="$pre" timeout 30 \
+	"$build/tests/libbpf/test_ringbuf_kernel" "$build/tests/bpf/ringbuf.bpf.o"
+
 # other syscalls pass through untouched
 has "plain commands" "hello" env LD_PRELOAD="$pre" sh -c 'echo hello'
 [ $fails -eq 0 ]

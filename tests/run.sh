@@ -12,11 +12,14 @@ done
 
 if "$build"/tests/run_data --kernel "$here"/data/*.td; then :; else status=1; fi
 
-# libbpf loads clang-compiled objects into bpfhost; the same checks against the kernel
+# libbpf loads clang-compiled objects into bpfhost; the same checks against the kernel.
+# NAME.bpf.o is checked by tests/libbpf/test_NAME.c if there is one, else by test_libbpf.
 for obj in "$build"/tests/bpf/*.bpf.o; do
 	name=$(basename "$obj")
-	if "$build"/tests/libbpf/test_libbpf "$obj"; then echo "ok   libbpf $name"; else echo "FAIL libbpf $name"; status=1; fi
-	if "$build"/tests/libbpf/test_libbpf_kernel "$obj"; then echo "ok   libbpf $name (kernel)"; else echo "FAIL libbpf $name (kernel)"; status=1; fi
+	t="$build/tests/libbpf/test_${name%.bpf.o}"
+	[ -x "$t" ] || t="$build/tests/libbpf/test_libbpf"
+	if "$t" "$obj"; then echo "ok   libbpf $name"; else echo "FAIL libbpf $name"; status=1; fi
+	if "${t}_kernel" "$obj"; then echo "ok   libbpf $name (kernel)"; else echo "FAIL libbpf $name (kernel)"; status=1; fi
 done
 
 if sh "$here/preload.sh" "$build"; then echo "ok   preload (bpftool)"; else echo "FAIL preload (bpftool)"; status=1; fi

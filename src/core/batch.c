@@ -88,16 +88,14 @@ static enum walk walk_of(uint32_t map_type, int cmd)
 	case BPF_MAP_TYPE_HASH:
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
-	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
-		return lookup ? WALK_HASH : WALK_GENERIC;
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH: return lookup ? WALK_HASH : WALK_GENERIC;
 	case BPF_MAP_TYPE_ARRAY:
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
 		return cmd == BPF_MAP_LOOKUP_BATCH || cmd == BPF_MAP_UPDATE_BATCH ? WALK_GENERIC
-										 : WALK_NONE;
+										  : WALK_NONE;
 	case BPF_MAP_TYPE_LPM_TRIE:
 		return cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH ? WALK_NONE : WALK_GENERIC;
-	default:
-		return WALK_NONE;
+	default: return WALK_NONE;
 	}
 }
 
@@ -126,9 +124,9 @@ struct cursor {
 	const struct bpfmap *map; /* the walk's map, and its id (a map freed and */
 	uint32_t map_id;	  /* another created at the same address differ) */
 	uint32_t key_size, key_cap;
-	uint64_t used;	    /* when last used, for replacement */
-	uint32_t token[2];  /* [0] the latest, [1] the one before; 0: none */
-	uint8_t *key[2];    /* the next key to return, for each */
+	uint64_t used;	   /* when last used, for replacement */
+	uint32_t token[2]; /* [0] the latest, [1] the one before; 0: none */
+	uint8_t *key[2];   /* the next key to return, for each */
 };
 
 static struct cursor cursors[CURSORS];
@@ -447,7 +445,8 @@ static int batch_cmd(union bpf_attr *attr, int cmd)
 
 	o = obj_from_fd((int)attr->batch.map_fd, OBJ_MAP, &mode, &err);
 	if (!o) /* an open fd that is no bpf object: the kernel's __bpf_map_get says EINVAL */
-		return err == -EBADF && fcntl((int)attr->batch.map_fd, F_GETFD) >= 0 ? -EINVAL : err;
+		return err == -EBADF && fcntl((int)attr->batch.map_fd, F_GETFD) >= 0 ? -EINVAL
+										     : err;
 	map = map_of(o);
 	/* the fd's access (BPF_F_RDONLY/WRONLY at creation, open_flags by id or
 	 * pin); a frozen map takes write access away from every fd */
@@ -457,12 +456,8 @@ static int batch_cmd(union bpf_attr *attr, int cmd)
 		goto out;
 	}
 	switch (walk_of(map->hdr->map_type, cmd)) {
-	case WALK_NONE:
-		err = -ENOTSUPP;
-		break;
-	case WALK_HASH:
-		err = hash_lookup(map, attr, cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH);
-		break;
+	case WALK_NONE: err = -ENOTSUPP; break;
+	case WALK_HASH: err = hash_lookup(map, attr, cmd == BPF_MAP_LOOKUP_AND_DELETE_BATCH); break;
 	case WALK_GENERIC:
 		if (cmd == BPF_MAP_LOOKUP_BATCH)
 			err = generic_lookup(map, attr);

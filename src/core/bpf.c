@@ -13,6 +13,7 @@
 #include "../../include/bpfhost.h"
 #include "../maps/map.h"
 #include "../util/log.h"
+#include "batch.h"
 #include "btf.h"
 #include "pin.h"
 #include "prog.h"
@@ -158,6 +159,31 @@ static int map_lookup_cmd(union bpf_attr *attr)
 	return err;
 }
 
+/* A program array takes program fds from user space and stores their ids;
+ * every program in it has the type of the first one, as the kernel's. */
+static int prog_array_update(struct bpfmap *map, struct obj *mo, union bpf_attr *attr)
+{
+	uint32_t fd, id, *owner = (uint32_t *)&map->hdr->state[0];
+	struct obj *p;
+	int err = 0;
+
+	memcpy(&fd, uptr(attr->value), 4);
+	p = obj_from_fd((int)fd, OBJ_PROG, NULL, &err);
+	if (!p)
+		return err;
+	if (*owner && *owner != prog_of(p)->prog_type + 1) {
+		obj_put(p);
+		return -EINVAL;
+	}
+	*owner = prog_of(p)->prog_type + 1;
+	id = p->id;
+	err = map->ops->update(map, uptr(attr->key), &id, attr->flags);
+	if (!err)
+		obj_hold(OBJ_MAP, mo->id, p);
+	obj_put(p);
+	return err;
+}
+
 static int map_update_cmd(union bpf_attr *attr)
 {
 	struct bpfmap *map;
@@ -171,6 +197,8 @@ static int map_update_cmd(union bpf_attr *attr)
 		err = -EPERM;
 	else if ((!attr->key && map->key_size) || !attr->value)
 		err = -EFAULT;
+	else if (map->hdr->map_type == BPF_MAP_TYPE_PROG_ARRAY)
+		err = prog_array_update(map, o, attr);
 	else
 		err = map->ops->update(map, uptr(attr->key), uptr(attr->value), attr->flags);
 	obj_put(o);
@@ -529,8 +557,9 @@ static int get_info_cmd(union bpf_attr *attr)
 struct command {
 	int (*fn)(union bpf_attr *attr);
 	int (*fn_cmd)(union bpf_attr *attr, int cmd);
-	size_t attr_end; /* bytes of union bpf_attr the command reads */
-	bool answers;	 /* writes results into attr (ids, info_len, test results) */
+	size_t attr_end;  /* bytes of union bpf_attr the command reads */
+	bool answers;	  /* writes results into attr (ids, info_len, test results) */
+	bool answers_err; /* ... also when it fails (batch counts, as the kernel's put_user) */
 };
 
 static const struct command commands[] = {
@@ -551,6 +580,11 @@ static const struct command commands[] = {
 	[BPF_MAP_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
 	[BPF_BTF_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
 	[BPF_LINK_GET_FD_BY_ID] = {NULL, get_fd_by_id_cmd, END(open_flags)},
+	[BPF_MAP_LOOKUP_BATCH] = {map_lookup_batch_cmd, NULL, END(batch.flags), true, true},
+	[BPF_MAP_LOOKUP_AND_DELETE_BATCH] = {map_lookup_and_delete_batch_cmd, NULL,
+					     END(batch.flags), true, true},
+	[BPF_MAP_UPDATE_BATCH] = {map_update_batch_cmd, NULL, END(batch.flags), true, true},
+	[BPF_MAP_DELETE_BATCH] = {map_delete_batch_cmd, NULL, END(batch.flags), true, true},
 	[BPF_BTF_LOAD] = {btf_load_cmd, NULL, END(btf_log_level)},
 	[BPF_OBJ_PIN] = {obj_pin_cmd, NULL, END(file_flags)},
 	[BPF_OBJ_GET] = {obj_get_cmd, NULL, END(file_flags)},
@@ -597,7 +631,7 @@ int bpfhost_bpf(int cmd, union bpf_attr *uattr, unsigned int size)
 	if (!all_zero((const uint8_t *)&attr + c->attr_end, sizeof(attr) - c->attr_end))
 		return -EINVAL;
 	ret = c->fn ? c->fn(&attr) : c->fn_cmd(&attr, cmd);
-	if (ret >= 0 && c->answers && size)
+	if ((ret >= 0 || c->answers_err) && c->answers && size)
 		memcpy(uattr, &attr, size);
 	return ret;
 }

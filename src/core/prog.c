@@ -101,6 +101,28 @@ static int map_of_ldimm(const struct bpfprog *prog, const union bpf_attr *attr,
 	return 0;
 }
 
+/* The maps a sleepable program may use (the kernel's check_map_prog_compatibility). */
+static bool sleepable_ok(uint32_t type)
+{
+	switch (type) {
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS:
+	case BPF_MAP_TYPE_RINGBUF:
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+	case BPF_MAP_TYPE_INODE_STORAGE:
+	case BPF_MAP_TYPE_SK_STORAGE:
+	case BPF_MAP_TYPE_TASK_STORAGE: return true;
+	default: return false;
+	}
+}
+
 /* Replaces every LD_IMM64 of a map (fd, index, value) by the 64-bit value the
  * program uses at run time: the map handle, or the address inside the value. */
 static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct ulog *log)
@@ -157,6 +179,12 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 						? BPF_PSEUDO_MAP_VALUE
 						: BPF_PSEUDO_MAP_FD;
 		prog->dump[i].imm = (int32_t)atomic_load(&map->hdr->id);
+		if ((prog->prog_flags & BPF_F_SLEEPABLE) && !sleepable_ok(map->hdr->map_type)) {
+			ulog_printf(log, "Sleepable programs can only use array, hash, ringbuf and "
+					 "local storage maps\n");
+			obj_put(mo);
+			return -EINVAL;
+		}
 		err = use_map(prog, mo);
 		if (err)
 			return err;
@@ -360,6 +388,43 @@ void prog_pin_maps(struct bpfprog *prog)
 		obj_hold(OBJ_PROG, prog->obj.id, prog->map_objs[i]);
 }
 
+/* Programs a run tail-called into, kept alive until the run ends. */
+struct run_holds {
+	struct obj *held[VM_MAX_TAIL_CALLS];
+	unsigned cnt;
+};
+
+/* bpf_tail_call: the program in slot index of the prog array. */
+static int tail_call_target(struct vm_run *run, uint64_t map_handle, uint64_t index,
+			    struct vm_target *out)
+{
+	struct bpfmap *map = (struct bpfmap *)(uintptr_t)map_handle;
+	struct run_holds *holds = run->user;
+	struct bpfprog *target;
+	struct obj *o;
+	uint32_t id;
+
+	if (map->hdr->map_type != BPF_MAP_TYPE_PROG_ARRAY || holds->cnt >= VM_MAX_TAIL_CALLS)
+		return -1;
+	id = map_prog_array_get(map, (uint32_t)index);
+	o = id ? obj_by_id(OBJ_PROG, id) : NULL;
+	if (!o)
+		return -1;
+	holds->held[holds->cnt++] = o;
+	target = prog_of(o);
+	out->prog = target->vm;
+	out->maps = target->maps;
+	out->map_cnt = target->map_cnt;
+	return 0;
+}
+
+static void run_holds_release(struct run_holds *holds)
+{
+	for (unsigned i = 0; i < holds->cnt; i++)
+		obj_put(holds->held[i]);
+	holds->cnt = 0;
+}
+
 /* BPF_PROG_TYPE_SYSCALL: the context is ctx_in, copied back when the program
  * is done; no data, no repeat. */
 static int test_run_syscall(struct bpfprog *prog, union bpf_attr *attr)
@@ -388,15 +453,20 @@ static int test_run_syscall(struct bpfprog *prog, union bpf_attr *attr)
 		free(ctx);
 		return -ENOMEM;
 	}
+	struct run_holds holds = {.cnt = 0};
+
 	vm_run_init(run, prog->vm);
 	run->helpers = kernel_helpers();
 	run->maps = prog->maps;
 	run->map_cnt = prog->map_cnt;
 	run->cpu = map_this_cpu();
+	run->tail_call = tail_call_target;
+	run->user = &holds;
 	run->args[0] = (uint64_t)(uintptr_t)ctx;
 	if (ctx)
 		vm_run_add_region(run, ctx, attr->test.ctx_size_in, "ctx", true);
 	err = vm_exec_checked(run);
+	run_holds_release(&holds);
 	if (!err) {
 		attr->test.retval = (uint32_t)run->r0;
 		if (ctx)

@@ -1,9 +1,11 @@
 /* Link-time routing: a program linked with
- *   -Wl,--wrap=syscall,--wrap=close,--wrap=mmap
+ *   -Wl,--wrap=syscall,--wrap=close,--wrap=mmap,--wrap=mmap64,--wrap=epoll_ctl,--wrap=epoll_wait
  * (bpfhost's own tools, with Debian's static libbpf) has its bpf(2) calls
- * served by bpfhost; every other syscall, close and mmap pass through. mmap of
- * a map fd is shifted past the map file's header, so that offset 0 is what the
- * kernel puts there (an mmapable array's values). */
+ * served by bpfhost; every other syscall, close, mmap (Debian's libbpf.a
+ * calls mmap64) and epoll call passes through. mmap and epoll of a map fd are
+ * served as the kernel serves them (src/core/mmap.c): offset 0 is what the
+ * kernel puts there (an mmapable array's values, a ring buffer's consumer
+ * page), and a ring buffer in an epoll set is readable while it holds data. */
 #include <errno.h>
 #include <stdarg.h>
 #include <sys/mman.h>
@@ -11,7 +13,7 @@
 #include <unistd.h>
 
 #include "../../include/bpfhost.h"
-#include "obj.h"
+#include "mmap.h"
 
 long __real_syscall(long number, ...);
 long __wrap_syscall(long number, ...);
@@ -19,6 +21,12 @@ int __real_close(int fd);
 int __wrap_close(int fd);
 void *__real_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+void *__real_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int __real_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
+int __wrap_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
+int __real_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
+int __wrap_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
 
 long __wrap_syscall(long number, ...)
 {
@@ -37,16 +45,26 @@ long __wrap_syscall(long number, ...)
 int __wrap_close(int fd)
 {
 	bpfhost_fd_closed(fd);
+	mapfd_closed(fd);
 	return __real_close(fd);
 }
 
 void *__wrap_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
-	long shift = fd >= 0 ? obj_mmap_offset(fd) : 0;
+	return mapfd_mmap(__real_mmap, addr, len, prot, flags, fd, off);
+}
 
-	if (shift < 0) {
-		errno = (int)-shift;
-		return MAP_FAILED;
-	}
-	return __real_mmap(addr, len, prot, flags, fd, off + shift);
+void *__wrap_mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return mapfd_mmap(__real_mmap64, addr, len, prot, flags, fd, off);
+}
+
+int __wrap_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+	return mapfd_epoll_ctl(__real_epoll_ctl, epfd, op, fd, ev);
+}
+
+int __wrap_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
+{
+	return mapfd_epoll_wait(__real_epoll_wait, epfd, events, maxevents, timeout);
 }

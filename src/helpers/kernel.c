@@ -76,6 +76,14 @@ static uint64_t map_peek_elem(uint64_t map, uint64_t value, uint64_t r3, uint64_
 	return (uint64_t)M(map)->ops->prog_peek(M(map), (void *)(uintptr_t)value);
 }
 
+/* Never called: the interpreter jumps to the target itself (vm_helper.tail_call). */
+static uint64_t tail_call(uint64_t ctx, uint64_t map, uint64_t index, uint64_t r4, uint64_t r5,
+			  struct vm_run *run)
+{
+	(void)ctx, (void)map, (void)index, (void)r4, (void)r5, (void)run;
+	return 0;
+}
+
 static uint64_t clock_ns(clockid_t clk)
 {
 	struct timespec ts;
@@ -237,6 +245,7 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_map_peek_elem] = {"bpf_map_peek_elem",
 				    map_peek_elem,
 				    {VM_ARG_MAP, VM_ARG_MAP_VALUE_OUT}},
+	[BPF_FUNC_tail_call] = {"bpf_tail_call", tail_call, {0, VM_ARG_MAP, 0}, true},
 	[BPF_FUNC_ktime_get_ns] = {"bpf_ktime_get_ns", ktime_get_ns, {0}},
 	[BPF_FUNC_get_prandom_u32] = {"bpf_get_prandom_u32", get_prandom_u32, {0}},
 	[BPF_FUNC_get_smp_processor_id] = {"bpf_get_smp_processor_id", get_smp_processor_id, {0}},

@@ -16,6 +16,7 @@
 #include "../util/log.h"
 #include "../util/name.h"
 
+extern const struct map_ops map_prog_array_ops;
 extern const struct map_ops map_array_ops, map_percpu_array_ops;
 extern const struct map_ops map_hash_ops, map_percpu_hash_ops;
 extern const struct map_ops map_lru_hash_ops, map_lru_percpu_hash_ops;
@@ -34,7 +35,7 @@ static const struct {
 	{BPF_MAP_TYPE_ARRAY, "array", &map_array_ops},
 	{BPF_MAP_TYPE_PERCPU_HASH, "percpu_hash", &map_percpu_hash_ops},
 	{BPF_MAP_TYPE_PERCPU_ARRAY, "percpu_array", &map_percpu_array_ops},
-	{BPF_MAP_TYPE_PROG_ARRAY, "prog_array", NULL},
+	{BPF_MAP_TYPE_PROG_ARRAY, "prog_array", &map_prog_array_ops},
 	{BPF_MAP_TYPE_PERF_EVENT_ARRAY, "perf_event_array", &map_perf_event_array_ops},
 	{BPF_MAP_TYPE_STACK_TRACE, "stack_trace", NULL},
 	{BPF_MAP_TYPE_CGROUP_ARRAY, "cgroup_array", NULL},

@@ -101,6 +101,9 @@ void map_get(struct bpfmap *map);
 /* Drops a reference; the last one unmaps the storage and closes the file. */
 void map_put(struct bpfmap *map);
 
+/* PROG_ARRAY: the program id in slot index, 0 if none. */
+uint32_t map_prog_array_get(struct bpfmap *map, uint32_t index);
+
 /* Bytes a user-space lookup copies out: value_size, or per CPU slots. */
 uint32_t map_value_size_user(const struct bpfmap *map);
 bool map_is_percpu(uint32_t map_type);

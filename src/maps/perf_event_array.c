@@ -47,7 +47,8 @@ struct pe_record {
 
 static uint64_t slots_size(uint32_t max_entries)
 {
-	return ((uint64_t)max_entries * sizeof(struct pe_slot) + PE_PAGE - 1) & ~(uint64_t)(PE_PAGE - 1);
+	return ((uint64_t)max_entries * sizeof(struct pe_slot) + PE_PAGE - 1) &
+	       ~(uint64_t)(PE_PAGE - 1);
 }
 
 static uint32_t ring_cnt(uint32_t max_entries, uint32_t ncpus)
@@ -63,7 +64,7 @@ static struct pe_slot *slot(const struct bpfmap *m, uint32_t i)
 static struct perf_event_mmap_page *ring_page(const struct bpfmap *m, uint32_t i)
 {
 	return (struct perf_event_mmap_page *)(void *)(m->data + slots_size(m->max_entries) +
-						      (uint64_t)i * (PE_PAGE + PE_RING_SIZE));
+						       (uint64_t)i * (PE_PAGE + PE_RING_SIZE));
 }
 
 static uint8_t *ring_data(const struct bpfmap *m, uint32_t i)

@@ -225,8 +225,10 @@ int ringbuf_commit(struct bpfmap *m, void *sample, uint64_t flags, bool discard)
 	if (!ringbuf_has_record(m, sample))
 		return -EINVAL;
 	off = (uint64_t)((uint8_t *)hdr - ring(m));
+	if (off % 8) /* records are 8-aligned */
+		return -EINVAL;
 	len = __atomic_load_n(&hdr->len, __ATOMIC_RELAXED);
-	if (off % 8 || !(len & BPF_RINGBUF_BUSY_BIT) ||
+	if (!(len & BPF_RINGBUF_BUSY_BIT) ||
 	    hdr->pg_off != ((uint8_t *)hdr - (uint8_t *)m->hdr) / RB_PAGE)
 		return -EINVAL;
 	new_len = len ^ BPF_RINGBUF_BUSY_BIT;
@@ -298,8 +300,8 @@ int ringbuf_wait(struct bpfmap *m, int timeout_ms)
 	__atomic_fetch_add(word(m, S_WAITERS), 1, __ATOMIC_SEQ_CST);
 	seq = __atomic_load_n(word(m, S_SEQ), __ATOMIC_SEQ_CST);
 	if (!ringbuf_readable(m) &&
-	    syscall(SYS_futex, word(m, S_SEQ), FUTEX_WAIT, seq, timeout_ms < 0 ? NULL : &ts,
-		    NULL, 0) < 0 &&
+	    syscall(SYS_futex, word(m, S_SEQ), FUTEX_WAIT, seq, timeout_ms < 0 ? NULL : &ts, NULL,
+		    0) < 0 &&
 	    errno == EINTR)
 		err = -EINTR;
 	__atomic_fetch_sub(word(m, S_WAITERS), 1, __ATOMIC_SEQ_CST);

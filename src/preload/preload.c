@@ -4,8 +4,9 @@
  * the rest of the system about BPF objects: statfs on the pin directory says
  * BPF_FS_MAGIC, /sys/fs/bpf paths given to mkdir/unlink/access land in the
  * object directory, readlink of a bpfhost fd says "anon_inode:bpf-map", mmap
- * of a map fd skips the map file's header, and close/dup keep the fd table
- * right. Everything else passes through to libc untouched. */
+ * and epoll of a map fd behave as the kernel's (src/core/mmap.c: a ring
+ * buffer's pages, its readiness), and close/dup keep the fd table right.
+ * Everything else passes through to libc untouched. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "../../include/bpfhost.h"
+#include "../core/mmap.h"
 #include "../core/obj.h"
 #include "../core/pin.h"
 
@@ -63,21 +65,40 @@ EXPORT long syscall(long number, ...)
 EXPORT int close(int fd)
 {
 	REAL(close);
-	if (!inside)
+	if (!inside) {
 		bpfhost_fd_closed(fd);
+		mapfd_closed(fd);
+	}
 	return real_close(fd);
 }
 
-static void *shifted_mmap(void *(*real)(void *, size_t, int, int, int, off_t), void *addr,
-			  size_t len, int prot, int flags, int fd, off_t off)
+static void *shifted_mmap(mapfd_mmap_fn *real, void *addr, size_t len, int prot, int flags, int fd,
+			  off_t off)
 {
-	long shift = fd >= 0 && !inside ? obj_mmap_offset(fd) : 0;
+	void *p;
 
-	if (shift < 0) {
-		errno = (int)-shift;
-		return MAP_FAILED;
-	}
-	return real(addr, len, prot, flags, fd, off + shift);
+	if (fd < 0 || inside)
+		return real(addr, len, prot, flags, fd, off);
+	inside = 1;
+	p = mapfd_mmap(real, addr, len, prot, flags, fd, off);
+	inside = 0;
+	return p;
+}
+
+EXPORT int epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
+{
+	REAL(epoll_ctl);
+	if (inside)
+		return real_epoll_ctl(epfd, op, fd, ev);
+	return mapfd_epoll_ctl(real_epoll_ctl, epfd, op, fd, ev);
+}
+
+EXPORT int epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout)
+{
+	REAL(epoll_wait);
+	if (inside)
+		return real_epoll_wait(epfd, events, maxevents, timeout);
+	return mapfd_epoll_wait(real_epoll_wait, epfd, events, maxevents, timeout);
 }
 
 EXPORT void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)

@@ -223,7 +223,7 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 
 		switch ((enum vm_arg)h->args[i]) {
 		case VM_ARG_MAP:
-			ok = map != NULL;
+			ok = used_map(run, a) != NULL;
 			size = 0;
 			break;
 		case VM_ARG_MAP_KEY:

@@ -40,7 +40,17 @@ struct vm_helper {
 	const char *name;
 	vm_helper_fn fn;
 	uint8_t args[5]; /* enum vm_arg, r1..r5 */
+	bool tail_call;	 /* bpf_tail_call: the VM jumps to run->tail_call()'s program */
 };
+
+/* What a tail call jumps to: a program and the maps it uses. */
+struct vm_target {
+	const struct vm_prog *prog;
+	struct bpfmap *const *maps;
+	size_t map_cnt;
+};
+
+#define VM_MAX_TAIL_CALLS 33 /* the kernel's MAX_TAIL_CALL_CNT */
 
 /* The helpers a run may call, indexed by id; a NULL fn is no helper. */
 struct vm_helper_table {
@@ -104,7 +114,11 @@ struct vm_run {
 	struct bpfmap *const *maps; /* the maps the program uses: helper arguments, */
 	size_t map_cnt;		    /* and their storage is memory it may touch */
 	unsigned cpu;		    /* whose per-CPU slots the run uses */
-	void *user;		    /* for helpers */
+	/* bpf_tail_call(ctx, map, index): 0 and the target, or nonzero (the call
+	 * falls through); NULL: every tail call falls through */
+	int (*tail_call)(struct vm_run *run, uint64_t map, uint64_t index, struct vm_target *out);
+	unsigned tail_calls;
+	void *user; /* for helpers */
 	/* results */
 	uint64_t r0;
 	uint64_t insn_executed; /* checked only */

@@ -198,6 +198,87 @@ static void test_stack_frames(void)
 	free(run);
 }
 
+/* bpf_tail_call in the interpreter: a target replaces the program in the same
+ * frame with r1 kept; an empty slot falls through with r0 untouched; at most
+ * 33 tail calls per run. The test's "prog array" is an array of programs. */
+static struct vm_prog *tc_targets[4];
+
+static int tc_target(struct vm_run *run, uint64_t map, uint64_t index, struct vm_target *out)
+{
+	(void)run, (void)map;
+	if (index >= 4 || !tc_targets[index])
+		return -1;
+	out->prog = tc_targets[index];
+	out->maps = run->maps;
+	out->map_cnt = run->map_cnt;
+	return 0;
+}
+
+static uint64_t tc_never(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+			 struct vm_run *run)
+{
+	(void)a, (void)b, (void)c, (void)d, (void)e, (void)run;
+	return 0;
+}
+
+static void test_tail_calls(void)
+{
+	static const struct vm_helper tc_helpers[13] = {
+		[12] = {"bpf_tail_call", tc_never, {0}, true},
+	};
+	struct vm_run *run = malloc(sizeof(*run));
+	uint8_t mem[8] = {0};
+	char logbuf[256];
+	int err;
+	/* entry: r0 = 7; tail call slot r1[0]; r0 += 100 (only on fall-through) */
+	struct vm_prog *entry = make("r6 = r1\nr0 = 7\nr3 = *(u8 *)(r1 +0)\nr2 = 0\n"
+				     "call 12\nr0 += 100\nexit\n",
+				     logbuf, sizeof(logbuf), &err);
+	/* target: returns r1's first byte + 1000: r1 must still be the context */
+	struct vm_prog *target =
+		make("r0 = *(u8 *)(r1 +0)\nr0 += 1000\nexit\n", logbuf, sizeof(logbuf), &err);
+	/* again: counts in mem[1], tail-calls slot 2 (itself) */
+	struct vm_prog *again = make("r2 = *(u8 *)(r1 +1)\nr2 += 1\n*(u8 *)(r1 +1) = r2\n"
+				     "r3 = 2\nr2 = 0\ncall 12\nr0 = 5\nexit\n",
+				     logbuf, sizeof(logbuf), &err);
+
+	for (int checked = 0; checked < 2; checked++) {
+		memset(tc_targets, 0, sizeof(tc_targets));
+		mem[0] = 1;
+		vm_run_init(run, entry);
+		run->helpers = (struct vm_helper_table){tc_helpers, 13};
+		run->tail_call = tc_target;
+		run->args[0] = (uint64_t)(uintptr_t)mem;
+		vm_run_add_region(run, mem, sizeof(mem), "ctx", true);
+		CHECK((checked ? vm_exec_checked(run) : vm_exec_fast(run)) == 0 && run->r0 == 107,
+		      "empty slot falls through, r0 kept: %llu", (unsigned long long)run->r0);
+		tc_targets[1] = target;
+		vm_run_init(run, entry);
+		run->helpers = (struct vm_helper_table){tc_helpers, 13};
+		run->tail_call = tc_target;
+		run->args[0] = (uint64_t)(uintptr_t)mem;
+		vm_run_add_region(run, mem, sizeof(mem), "ctx", true);
+		CHECK((checked ? vm_exec_checked(run) : vm_exec_fast(run)) == 0 && run->r0 == 1001,
+		      "slot 1 jumps to the target with the same context: %llu",
+		      (unsigned long long)run->r0);
+		tc_targets[2] = again;
+		mem[0] = 2;
+		mem[1] = 0;
+		vm_run_init(run, entry);
+		run->helpers = (struct vm_helper_table){tc_helpers, 13};
+		run->tail_call = tc_target;
+		run->args[0] = (uint64_t)(uintptr_t)mem;
+		vm_run_add_region(run, mem, sizeof(mem), "ctx", true);
+		CHECK((checked ? vm_exec_checked(run) : vm_exec_fast(run)) == 0 && run->r0 == 5 &&
+			      mem[1] == 33 && run->tail_calls == 33,
+		      "a self tail call stops after 33: ran %u times", mem[1]);
+	}
+	vm_prog_free(entry);
+	vm_prog_free(target);
+	vm_prog_free(again);
+	free(run);
+}
+
 int main(void)
 {
 	test_read_only_region();
@@ -206,5 +287,6 @@ int main(void)
 	test_region_limit();
 	test_refused_programs();
 	test_stack_frames();
+	test_tail_calls();
 	return TEST_DONE();
 }
