@@ -112,7 +112,7 @@ check: test asan switch-test check-format fuzz
 bench: $(BIN)
 	$(MAKE) -C bench BPFHOST_BUILD=../$(BUILD)
 
-FORMAT_FILES := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+FORMAT_FILES := $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 format:
 	clang-format -i $(FORMAT_FILES)
 check-format:

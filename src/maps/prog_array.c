@@ -14,9 +14,10 @@ static int check(const union bpf_attr *attr, struct ulog *log)
 
 	if (!attr->max_entries || attr->key_size != 4 || attr->value_size != 4 ||
 	    (attr->map_flags & ~ok)) {
-		ulog_printf(log, "prog_array: needs key_size 4, value_size 4, max_entries > 0 and "
-			    "known flags (got %u, %u, %u, 0x%x)\n", attr->key_size,
-			    attr->value_size, attr->max_entries, attr->map_flags);
+		ulog_printf(log,
+			    "prog_array: needs key_size 4, value_size 4, max_entries > 0 and "
+			    "known flags (got %u, %u, %u, 0x%x)\n",
+			    attr->key_size, attr->value_size, attr->max_entries, attr->map_flags);
 		return -EINVAL;
 	}
 	return 0;
@@ -65,7 +66,7 @@ static int update(struct bpfmap *map, const void *key, const void *value, uint64
 	return 0;
 }
 
-static int delete(struct bpfmap *map, const void *key)
+static int delete (struct bpfmap *map, const void *key)
 {
 	atomic_uint *s = slot(map, key);
 

@@ -1025,8 +1025,9 @@ static void test_through_dispatcher(void)
 	a.batch.values = (uint64_t)(uintptr_t)vals;
 	a.batch.count = 8;
 	CHECK(bpfhost_sys_bpf(BPF_MAP_LOOKUP_BATCH, &a, sizeof(a)) == -1 && errno == ENOENT &&
-	      a.batch.count == 3, "one batch takes all 3 and ends with ENOENT: count %u, errno %d",
-	      a.batch.count, errno);
+		      a.batch.count == 3,
+	      "one batch takes all 3 and ends with ENOENT: count %u, errno %d", a.batch.count,
+	      errno);
 	memset(&a, 0, sizeof(a));
 	a.batch.map_fd = (uint32_t)fd;
 	a.batch.count = 1;
