@@ -48,6 +48,32 @@ expect "plugin entry" 0 "60" "" -- sh -c "\"$B-exec\" '10  20  30  ' --interp fa
 expect "plugin no memory" 0 "0" "" -- sh -c "\"$B-exec\" --interp checked < \"$T/sum.suite\""
 expect "plugin empty memory" 0 "0" "" -- sh -c "\"$B-exec\" '' < \"$T/sum.suite\""
 
+# maps: an array map created by --map, named by index in the program
+cat >"$T/map.s" <<'S'
+r2 = 1
+r1 = map_fd(0) ll
+*(u32 *)(r10 -4) = r2
+r2 = r10
+r2 += -4
+call 1
+if r0 == 0x0 goto +2
+r0 = 1
+exit
+r0 = 0
+exit
+S
+"$B" asm --hex "$T/map.s" >"$T/map.hex" || fail "asm map"
+expect "exec with a map" 0 "1" "" -- sh -c "\"$B\" exec --map=array_map:2:4:4:10 < \"$T/map.hex\""
+sed 's/map_fd(0)/map_fd(3)/' "$T/map.s" | "$B" asm --hex >"$T/map3.hex"
+expect "exec map index" 1 "" "insn 1 names map 3, but there are 1 --map options" -- \
+	sh -c "\"$B\" exec --map=x:2:4:4:1 < \"$T/map3.hex\""
+expect "exec map bad type" 1 "" "--map y: Invalid argument" -- \
+	sh -c "\"$B\" exec --map=y:9999:4:4:1 < \"$T/map.hex\""
+expect "exec map without --map" 1 "" "LDDW_MAP_FD is not supported by this runner" -- \
+	sh -c "\"$B\" exec < \"$T/map.hex\""
+expect "exec bad map" 1 "" "--map takes NAME:TYPE:KEY:VALUE:MAX, not 'x:2'" -- \
+	sh -c "\"$B\" exec --map=x:2 < \"$T/map.hex\""
+
 # faults and bad input: a clear message, a non-zero exit, never a crash
 printf 'r0 = *(u64 *)(r1 +0)\nexit\n' | "$B" asm --hex >"$T/oob.hex"
 expect "exec fault" 1 "" "insn 0: invalid read of 8 bytes at mem+0: region 'mem' has 4 bytes" -- \

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../include/bpfhost.h"
 #include "../src/helpers/testenv.h"
 #include "../src/util/hex.h"
 #include "../src/util/log.h"
@@ -26,16 +27,48 @@ static const char exec_help[] =
 	"  --interp fast      no run-time checks: for programs a verifier accepted\n"
 	"  --max-insns N      checked only: stop after N instructions (default 100000000)\n"
 	"  --repeat N         run N times; report the mean time per run on stderr\n"
-	"  --dump-memory      print the memory after the run on stderr, as hex\n";
+	"  --dump-memory      print the memory after the run on stderr, as hex\n"
+	"  --map NAME:TYPE:KEY:VALUE:MAX\n"
+	"                     create a map (type, key and value sizes, max entries as\n"
+	"                     numbers); an LD_IMM64 of src 1 whose imm is the map's index\n"
+	"                     among the --map options gets its fd. With maps, the program\n"
+	"                     runs as the kernel's would: loaded through bpf() as a\n"
+	"                     syscall program with the kernel's helpers, on MEMORY as its\n"
+	"                     context; r0 is the 32-bit test-run return value\n";
+
+#define MAX_MAPS 16
 
 struct exec_opts {
 	int checked;
+	unsigned map_cnt;
+	union bpf_attr maps[MAX_MAPS];
 	unsigned long long repeat;
 	unsigned long long max_insns;
 	int dump_memory;
 	const char *program;
 	const char *memory;
 };
+
+/* --map NAME:TYPE:KEY:VALUE:MAX into the attributes of a BPF_MAP_CREATE */
+static int parse_map(const char *arg, struct exec_opts *o)
+{
+	union bpf_attr *a;
+	char name[64];
+	unsigned type, key, value, max;
+
+	if (o->map_cnt >= MAX_MAPS)
+		return cli_error("exec: at most %d --map options", MAX_MAPS);
+	if (sscanf(arg, "%63[^:]:%u:%u:%u:%u", name, &type, &key, &value, &max) != 5)
+		return cli_error("exec: --map takes NAME:TYPE:KEY:VALUE:MAX, not '%s'", arg);
+	a = &o->maps[o->map_cnt++];
+	memset(a, 0, sizeof(*a));
+	a->map_type = type;
+	a->key_size = key;
+	a->value_size = value;
+	a->max_entries = max;
+	snprintf(a->map_name, sizeof(a->map_name), "%.15s", name);
+	return 0;
+}
 
 static int parse_opts(int argc, char **argv, struct exec_opts *o)
 {
@@ -45,6 +78,7 @@ static int parse_opts(int argc, char **argv, struct exec_opts *o)
 		{"max-insns", required_argument, NULL, 'm'},
 		{"program", required_argument, NULL, 'p'},
 		{"dump-memory", no_argument, NULL, 'd'},
+		{"map", required_argument, NULL, 'M'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -78,6 +112,10 @@ static int parse_opts(int argc, char **argv, struct exec_opts *o)
 			break;
 		case 'p': o->program = optarg; break;
 		case 'd': o->dump_memory = 1; break;
+		case 'M':
+			if (parse_map(optarg, o))
+				return 1;
+			break;
 		case 'h': fputs(exec_help, stdout); exit(0);
 		default: fputs(exec_help, stderr); return 2;
 		}
@@ -142,6 +180,60 @@ static int report_repeat(struct vm_run *run, const struct exec_opts *o, uint8_t 
 	return err ? err : run_once(run, o, mem, mem_len);
 }
 
+/* With maps: create them, give the program their fds, load it through bpf()
+ * and test-run it on the memory as its context, as the kernel would. */
+static int exec_with_maps(struct exec_opts *o, struct bpf_insn *insns, size_t cnt, uint8_t *mem,
+			  size_t mem_len)
+{
+	int fds[MAX_MAPS], pfd;
+	char log[8192] = "";
+	union bpf_attr a;
+
+	for (unsigned i = 0; i < o->map_cnt; i++) {
+		fds[i] = (int)bpfhost_sys_bpf(BPF_MAP_CREATE, &o->maps[i], sizeof(o->maps[i]));
+		if (fds[i] < 0)
+			return cli_error("exec: --map %s: %s", o->maps[i].map_name,
+					 strerror(errno));
+	}
+	for (size_t i = 0; i + 1 < cnt; i++) {
+		if (insns[i].code != (BPF_LD | BPF_IMM | BPF_DW))
+			continue;
+		if (insns[i].src_reg == BPF_PSEUDO_MAP_FD) {
+			if (insns[i].imm < 0 || (unsigned)insns[i].imm >= o->map_cnt)
+				return cli_error(
+					"exec: insn %zu names map %d, but there are %u --map "
+					"options",
+					i, insns[i].imm, o->map_cnt);
+			insns[i].imm = fds[insns[i].imm];
+		}
+		i++;
+	}
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_SYSCALL;
+	a.prog_flags = BPF_F_SLEEPABLE;
+	a.insns = (uint64_t)(uintptr_t)insns;
+	a.insn_cnt = (uint32_t)cnt;
+	a.license = (uint64_t)(uintptr_t) "GPL";
+	a.log_buf = (uint64_t)(uintptr_t)log;
+	a.log_size = sizeof(log);
+	a.log_level = 1;
+	pfd = (int)bpfhost_sys_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+	if (pfd < 0) {
+		fputs(log, stderr);
+		return cli_error("exec: load: %s", strerror(errno));
+	}
+	memset(&a, 0, sizeof(a));
+	a.test.prog_fd = (uint32_t)pfd;
+	if (mem_len) {
+		a.test.ctx_in = (uint64_t)(uintptr_t)mem;
+		a.test.ctx_size_in = (uint32_t)mem_len;
+	}
+	if (bpfhost_sys_bpf(BPF_PROG_TEST_RUN, &a, sizeof(a)))
+		return cli_error("exec: test run: %s", strerror(errno));
+	printf("%x\n", a.test.retval);
+	return 0;
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	struct exec_opts o;
@@ -169,6 +261,12 @@ int cmd_exec(int argc, char **argv)
 	run = malloc(sizeof(*run));
 	if (!mem || !run) {
 		cli_error("exec: out of memory");
+		goto out;
+	}
+	if (mem_len)
+		memcpy(mem, orig, mem_len);
+	if (o.map_cnt) {
+		ret = exec_with_maps(&o, insns, cnt, mem, mem_len);
 		goto out;
 	}
 	ulog_init(&log, logbuf, sizeof(logbuf));

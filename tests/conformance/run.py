@@ -59,6 +59,7 @@ class Test:
         self.path, self.asm, self.raw, self.mem = path, [], [], b''
         self.result, self.error, self.has_error = None, '', False
         self.skip = None  # reason the test cannot be run here
+        self.maps = []  # (name, type, key_size, value_size, max_entries) from -- map
 
 
 def parse_test(path):
@@ -81,8 +82,6 @@ def parse_test(path):
                 return t
             if state == 'error':
                 t.has_error = True
-            if state == 'map':
-                t.skip = 'needs maps (-- map), which only the ELF mode can carry'
             continue
         if not line:
             continue
@@ -96,6 +95,9 @@ def parse_test(path):
             t.error = line
         elif state == 'raw':
             t.raw += line.split()
+        elif state == 'map' and not line.lstrip().startswith('#'):
+            name, *nums = line.split()
+            t.maps.append((name, *(int(n, 0) for n in nums)))
     if not result and not t.error and not t.has_error:
         t.skip = t.skip or 'no result or error'
     if result:
@@ -143,8 +145,11 @@ def encode(op, dst=0, src=0, off=0, imm=0):
     return (op | (dst & 0xf) << 8 | (src & 0xf) << 12 | (off & 0xffff) << 16 | (imm & 0xffffffff) << 32)
 
 
-def assemble(lines):
-    """Return a list of 64-bit instruction words (bpf_conformance assembly syntax)."""
+def assemble(lines, maps=()):
+    """Return a list of 64-bit instruction words (bpf_conformance assembly syntax).
+    map_by_fd(NAME) becomes an LD_IMM64 of src 1 whose imm is NAME's index in maps:
+    bpfhost exec's --map options create the maps and put their fds there."""
+    map_index = {m[0]: i for i, m in enumerate(maps)}
     words, labels, fixups = [], {}, []  # fixups: (index, label, field)
     for line in lines:
         toks = [t.rstrip(',') for t in line.replace(',', ', ').split()]
@@ -191,7 +196,11 @@ def assemble(lines):
                 words.append(encode(ALU[base] << 4 | cls, reg(ops[0]), off=off, imm=number(ops[1])))
         elif mn == 'lddw':
             if ops[1].startswith('map_by_fd('):
-                raise AsmError('map references are not supported')
+                name = ops[1][len('map_by_fd('):].rstrip(')')
+                if name not in map_index:
+                    raise AsmError('unknown map ' + name)
+                words += [encode(0x18, reg(ops[0]), src=1, imm=map_index[name]), encode(0)]
+                continue
             v = number(ops[1])
             words += [encode(0x18, reg(ops[0]), imm=v), encode(0, imm=v >> 32)]
         elif re.fullmatch(r'ldxs?(b|h|w|dw)', mn):
@@ -298,7 +307,8 @@ def program_bytes(words):
 
 def run_test(t, words, opts):
     """Return (ok, reason)."""
-    argv = [opts.plugin] + opts.prefix + ([hexbytes(t.mem)] if t.mem else []) + opts.args
+    maps = ['--map=%s:%d:%d:%d:%d' % m for m in t.maps]
+    argv = [opts.plugin] + opts.prefix + ([hexbytes(t.mem)] if t.mem else []) + maps + opts.args
     try:
         p = subprocess.run(argv, input=hexbytes(program_bytes(words)) + '\n', capture_output=True,
                            text=True, timeout=opts.timeout)
@@ -367,7 +377,7 @@ def main():
         words = None
         if not t.skip:
             try:
-                words = [number(w) for w in t.raw] if t.raw else assemble(t.asm)
+                words = [number(w) for w in t.raw] if t.raw else assemble(t.asm, t.maps)
                 if not words:
                     t.skip = 'no instructions'
             except (AsmError, ValueError, IndexError) as e:
