@@ -23,8 +23,9 @@ BIN := $(BUILD)/bpfhost
 .PHONY: all test asan switch-test check fuzz bench format check-format clean example conformance
 BPF_SRCS := $(sort $(wildcard tests/bpf/*.bpf.c))
 BPF_OBJS := $(BPF_SRCS:tests/bpf/%.c=$(BUILD)/tests/bpf/%.o)
-LIBBPF_TESTS := $(BUILD)/tests/libbpf/test_libbpf $(BUILD)/tests/libbpf/test_libbpf_kernel \
-	$(BUILD)/tests/libbpf/test_ringbuf $(BUILD)/tests/libbpf/test_ringbuf_kernel
+LIBBPF_SRCS := $(sort $(wildcard tests/libbpf/*.c))
+LIBBPF_TESTS := $(foreach t,$(LIBBPF_SRCS:tests/libbpf/%.c=%),$(BUILD)/tests/libbpf/$(t) \
+	$(BUILD)/tests/libbpf/$(t)_kernel)
 
 # The LD_PRELOAD library: the library again, position-independent, plus the
 # interposed libc functions (the link-time wrappers stay out of it).

@@ -140,8 +140,11 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 			i++;
 			continue;
 		}
-		if (in->src_reg == BPF_PSEUDO_BTF_ID || in->src_reg == BPF_PSEUDO_FUNC ||
-		    in->src_reg > BPF_PSEUDO_MAP_IDX_VALUE) {
+		if (in->src_reg == BPF_PSEUDO_FUNC) { /* a callback: the interpreter's business */
+			i++;
+			continue;
+		}
+		if (in->src_reg == BPF_PSEUDO_BTF_ID || in->src_reg > BPF_PSEUDO_MAP_IDX_VALUE) {
 			ulog_printf(log, "insn %u: LD_IMM64 with src_reg %d is not supported\n", i,
 				    in->src_reg);
 			return -EINVAL;

@@ -76,6 +76,31 @@ static uint64_t map_peek_elem(uint64_t map, uint64_t value, uint64_t r3, uint64_
 	return (uint64_t)M(map)->ops->prog_peek(M(map), (void *)(uintptr_t)value);
 }
 
+/* bpf_loop(nr_loops, callback_fn, callback_ctx, flags): calls
+ * callback_fn(i, callback_ctx) for i = 0.. until it returns 1; returns the
+ * number of calls made. At most 1 << 23 loops, flags 0, as the kernel. */
+static uint64_t loop(uint64_t nr, uint64_t fn, uint64_t ctx, uint64_t flags, uint64_t r5,
+		     struct vm_run *run)
+{
+	uint64_t i, r0;
+
+	(void)r5;
+	if (flags)
+		return (uint64_t)(int64_t)-EINVAL;
+	/* the kernel inlines bpf_loop and sets this with a 32-bit move */
+	if (nr > (1u << 23))
+		return (uint32_t)-E2BIG;
+	for (i = 0; i < nr; i++) {
+		const uint64_t args[5] = {i, ctx, 0, 0, 0};
+
+		if (vm_call_function(run, fn, args, &r0))
+			return 0; /* the callback faulted: the run stops */
+		if (r0 == 1)
+			return i + 1;
+	}
+	return i;
+}
+
 /* Never called: the interpreter jumps to the target itself (vm_helper.tail_call). */
 static uint64_t tail_call(uint64_t ctx, uint64_t map, uint64_t index, uint64_t r4, uint64_t r5,
 			  struct vm_run *run)
@@ -245,6 +270,7 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_map_peek_elem] = {"bpf_map_peek_elem",
 				    map_peek_elem,
 				    {VM_ARG_MAP, VM_ARG_MAP_VALUE_OUT}},
+	[BPF_FUNC_loop] = {"bpf_loop", loop, {0}},
 	[BPF_FUNC_tail_call] = {"bpf_tail_call", tail_call, {0, VM_ARG_MAP, 0}, true},
 	[BPF_FUNC_ktime_get_ns] = {"bpf_ktime_get_ns", ktime_get_ns, {0}},
 	[BPF_FUNC_get_prandom_u32] = {"bpf_get_prandom_u32", get_prandom_u32, {0}},

@@ -9,4 +9,6 @@
 
 #define VM_CHECKED 1
 #define VM_EXEC_NAME vm_exec_checked
+#define VM_RUN_NAME run_checked
+#define VM_CALLBACK_NAME callback_checked
 #include "interp.inc"

@@ -7,4 +7,6 @@
 
 #define VM_CHECKED 0
 #define VM_EXEC_NAME vm_exec_fast
+#define VM_RUN_NAME run_fast
+#define VM_CALLBACK_NAME callback_fast
 #include "interp.inc"

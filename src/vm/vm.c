@@ -40,6 +40,14 @@ int vm_prog_create(const struct bpf_insn *insns, size_t cnt, struct ulog *log, s
 		d->imm = (uint64_t)(int64_t)in->imm;
 		if (fl & (ISA_JUMP_IMM | ISA_CALL_IMM))
 			d->off = in->imm;
+		if (op == ISA_OP_LDDW_FUNC) {
+			/* a function pointer: the address of the function's first decoded
+			 * instruction, which vm_call_function checks */
+			d->op = ISA_OP_LDDW;
+			d->imm = (uint64_t)(uintptr_t)&prog->insns[i + 1 + in->imm];
+			prog->insns[++i].op = ISA_OP_EXIT;
+			continue;
+		}
 		if (op == ISA_OP_CALL_KFUNC || ((fl & ISA_WIDE) && op != ISA_OP_LDDW)) {
 			ulog_printf(log,
 				    "insn %zu: %s is not supported by this runner: the loader "
@@ -93,6 +101,30 @@ void vm_run_stop(struct vm_run *run, uint64_t r0)
 {
 	run->stop = true;
 	run->stop_r0 = r0;
+}
+
+int vm_call_function(struct vm_run *run, uint64_t func, const uint64_t args[5], uint64_t *r0)
+{
+	const struct vm_insn *f = (const struct vm_insn *)(uintptr_t)func;
+	const struct vm_insn *first = run->prog->insns;
+	int err;
+
+	/* a function pointer points at a decoded instruction of this program */
+	if (f < first || f >= first + run->prog->insn_cnt ||
+	    ((uintptr_t)f - (uintptr_t)first) % sizeof(*f)) {
+		err = vm_fault_set(run, VM_FAULT_CALL, 0, func, 0,
+				   "callback 0x%llx is not a function of the program",
+				   (unsigned long long)func);
+	} else {
+		err = run->callback(run, f, args);
+	}
+	if (err) {
+		run->stop = true;
+		run->stop_err = err;
+		return err;
+	}
+	*r0 = run->r0;
+	return 0;
 }
 
 static bool inside(uint64_t start, uint64_t len, uint64_t addr, uint64_t size)

@@ -126,6 +126,11 @@ struct vm_run {
 	/* internal */
 	bool stop;
 	uint64_t stop_r0;
+	int stop_err;	 /* a callback faulted: the run ends with this error */
+	uint64_t budget; /* checked: instructions left */
+	uint64_t cb_fp;	 /* where a helper's callback runs: below this frame */
+	unsigned cb_depth;
+	int (*callback)(struct vm_run *run, const struct vm_insn *func, const uint64_t *args);
 	uint64_t stack_low; /* lowest live stack address (checked) */
 	_Alignas(16) uint8_t stack[ISA_MAX_CALL_FRAMES * ISA_STACK_SIZE];
 };
@@ -154,6 +159,11 @@ int vm_exec_checked(struct vm_run *run);
 
 /* Called by a helper: stop the program after this call, returning r0. */
 void vm_run_stop(struct vm_run *run, uint64_t r0);
+
+/* Called by a helper: runs the program's function func (a value the program
+ * made with LD_IMM64 src 4) with r1..r5 = args; 0 with *r0, or the fault's
+ * error, after which the helper should return at once (the run stops). */
+int vm_call_function(struct vm_run *run, uint64_t func, const uint64_t args[5], uint64_t *r0);
 
 /* For the checked interpreter and helpers: is [addr, addr+size) inside one
  * region (or the live stack), writable if asked? Returns the region's name or NULL. */

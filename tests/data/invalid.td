@@ -1096,15 +1096,25 @@ exit
 -- invalid
 must resolve it first
 
-== ldimm64 func is not runnable without a loader
+== ldimm64 func is a function pointer: the program runs (callbacks use it)
 -- asm
 r1 = func(pc+3) ll
 r0 = 0
 exit
 r0 = 1
 exit
+-- result
+0
+
+== ldimm64 func must point at a function: the middle of one is refused
+-- asm
+r1 = func(pc+2) ll
+r0 = 0
+exit
+r0 = 1
+exit
 -- invalid
-must resolve it first
+last insn is not an exit or jmp
 
 == ldimm64 map_idx is not runnable without a loader
 -- asm

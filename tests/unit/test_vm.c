@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/helpers/kernel.h"
 #include "../../src/isa/isa.h"
 #include "../../src/util/log.h"
 #include "../../src/vm/vm.h"
@@ -279,6 +280,53 @@ static void test_tail_calls(void)
 	free(run);
 }
 
+/* Callbacks (bpf_loop): a callback's fault ends the whole run with its
+ * message; callbacks nest in frames below their caller, up to 8 frames. */
+static int run_kernel(struct vm_prog *p, bool checked, struct vm_run *run)
+{
+	vm_run_init(run, p);
+	run->helpers = kernel_helpers();
+	return checked ? vm_exec_checked(run) : vm_exec_fast(run);
+}
+
+static void test_callbacks(void)
+{
+	struct vm_run *run = malloc(sizeof(*run));
+	char logbuf[256];
+	int err;
+	/* sum 0..9 through a callback that adds i to *(u64 *)ctx */
+	struct vm_prog *sum = make("*(u64 *)(r10 -8) = 0\nr1 = 10\nr2 = func(cb) ll\nr3 = r10\n"
+				   "r3 += -8\nr4 = 0\ncall 181\nr0 = *(u64 *)(r10 -8)\nexit\n"
+				   "cb:\nr3 = *(u64 *)(r2 +0)\nr3 += r1\n*(u64 *)(r2 +0) = r3\n"
+				   "r0 = 0\nexit\n",
+				   logbuf, sizeof(logbuf), &err);
+	/* the callback reads memory it was not given */
+	struct vm_prog *bad = make("r1 = 3\nr2 = func(cb) ll\nr3 = 0\nr4 = 0\ncall 181\n"
+				   "r0 = 7\nexit\ncb:\nr0 = *(u64 *)(r2 +0)\nexit\n",
+				   logbuf, sizeof(logbuf), &err);
+	/* each callback calls bpf_loop again: frames run out */
+	struct vm_prog *deep = make("r1 = 1\nr2 = func(cb) ll\nr3 = 0\nr4 = 0\ncall 181\n"
+				    "exit\ncb:\nr1 = 1\nr2 = func(cb) ll\nr3 = 0\nr4 = 0\n"
+				    "call 181\nr0 = 0\nexit\n",
+				    logbuf, sizeof(logbuf), &err);
+
+	CHECK(sum && bad && deep, "setup: %s", logbuf);
+	for (int checked = 0; checked < 2 && sum && bad && deep; checked++) {
+		CHECK(run_kernel(sum, checked, run) == 0 && run->r0 == 45, "bpf_loop sum: %llu",
+		      (unsigned long long)run->r0);
+	}
+	CHECK(bad && run_kernel(bad, true, run) == -EFAULT &&
+		      strstr(run->fault.msg, "insn 8: invalid read of 8 bytes at 0x0"),
+	      "callback fault: %s", run->fault.msg);
+	CHECK(deep && run_kernel(deep, true, run) == -EINVAL &&
+		      strstr(run->fault.msg, "call stack too deep"),
+	      "nested callbacks: %s", run->fault.msg);
+	vm_prog_free(sum);
+	vm_prog_free(bad);
+	vm_prog_free(deep);
+	free(run);
+}
+
 int main(void)
 {
 	test_read_only_region();
@@ -288,5 +336,6 @@ int main(void)
 	test_refused_programs();
 	test_stack_frames();
 	test_tail_calls();
+	test_callbacks();
 	return TEST_DONE();
 }
