@@ -74,10 +74,21 @@ static int map_create_cmd(union bpf_attr *attr)
 
 	struct obj *btf = NULL;
 
-	/* inner_map_fd counts only for map-in-map types, which come later */
-	if (attr->btf_vmlinux_value_type_id || attr->map_type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
-	    attr->map_type == BPF_MAP_TYPE_HASH_OF_MAPS)
+	struct obj *inner = NULL;
+
+	if (attr->btf_vmlinux_value_type_id)
 		return -EINVAL;
+	/* inner_map_fd counts only for map-in-map types: the template of their values */
+	if (map_is_map_in_map(attr->map_type)) {
+		err = 0;
+		inner = obj_from_fd((int)attr->inner_map_fd, OBJ_MAP, NULL, &err);
+		if (!inner)
+			return err;
+		if (map_is_map_in_map(map_of(inner)->hdr->map_type)) {
+			obj_put(inner);
+			return -EINVAL;
+		}
+	}
 	if (attr->btf_key_type_id && !attr->btf_value_type_id)
 		return -EINVAL;
 	if ((attr->map_flags & BPF_F_NUMA_NODE) &&
@@ -101,8 +112,19 @@ static int map_create_cmd(union bpf_attr *attr)
 	err = map_create(attr, obj_dir(), NULL, &map);
 	if (!err) {
 		map->hdr->btf_id = btf ? btf->id : 0;
+		if (inner) {
+			const struct map_hdr *t = map_of(inner)->hdr;
+			uint64_t *tpl = &map->hdr->state[MIM_TEMPLATE];
+
+			tpl[0] = t->map_type;
+			tpl[1] = t->key_size;
+			tpl[2] = t->value_size;
+			tpl[3] = t->max_entries;
+			tpl[4] = t->map_flags;
+		}
 		err = obj_of_map(map, &o);
 	}
+	obj_put(inner);
 	if (err) {
 		obj_put(btf);
 		return err;
@@ -159,6 +181,35 @@ static int map_lookup_cmd(union bpf_attr *attr)
 	return err;
 }
 
+/* A map-in-map takes inner map fds from user space and stores their ids;
+ * every inner map must match the template (max_entries too, unless the
+ * template was made with BPF_F_INNER_MAP), as the kernel's bpf_map_meta_equal. */
+static int map_in_map_update(struct bpfmap *map, struct obj *mo, union bpf_attr *attr)
+{
+	const uint64_t *tpl = &map->hdr->state[MIM_TEMPLATE];
+	const struct map_hdr *h;
+	struct obj *inner;
+	uint32_t fd, id;
+	int err = 0;
+
+	memcpy(&fd, uptr(attr->value), 4);
+	inner = obj_from_fd((int)fd, OBJ_MAP, NULL, &err);
+	if (!inner)
+		return err;
+	h = map_of(inner)->hdr;
+	if (h->map_type != tpl[0] || h->key_size != tpl[1] || h->value_size != tpl[2] ||
+	    h->map_flags != tpl[4] || (!(tpl[4] & BPF_F_INNER_MAP) && h->max_entries != tpl[3])) {
+		obj_put(inner);
+		return -EINVAL;
+	}
+	id = inner->id;
+	err = map->ops->update(map, uptr(attr->key), &id, attr->flags);
+	if (!err)
+		obj_hold(OBJ_MAP, mo->id, inner);
+	obj_put(inner);
+	return err;
+}
+
 /* A program array takes program fds from user space and stores their ids;
  * every program in it has the type of the first one, as the kernel's. */
 static int prog_array_update(struct bpfmap *map, struct obj *mo, union bpf_attr *attr)
@@ -199,6 +250,8 @@ static int map_update_cmd(union bpf_attr *attr)
 		err = -EFAULT;
 	else if (map->hdr->map_type == BPF_MAP_TYPE_PROG_ARRAY)
 		err = prog_array_update(map, o, attr);
+	else if (map_is_map_in_map(map->hdr->map_type))
+		err = map_in_map_update(map, o, attr);
 	else
 		err = map->ops->update(map, uptr(attr->key), uptr(attr->value), attr->flags);
 	obj_put(o);

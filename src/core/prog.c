@@ -391,9 +391,10 @@ void prog_pin_maps(struct bpfprog *prog)
 		obj_hold(OBJ_PROG, prog->obj.id, prog->map_objs[i]);
 }
 
-/* Programs a run tail-called into, kept alive until the run ends. */
+/* Programs a run tail-called into and inner maps it looked up, kept alive
+ * until the run ends. */
 struct run_holds {
-	struct obj *held[VM_MAX_TAIL_CALLS];
+	struct obj *held[VM_MAX_TAIL_CALLS + 8];
 	unsigned cnt;
 };
 
@@ -407,7 +408,8 @@ static int tail_call_target(struct vm_run *run, uint64_t map_handle, uint64_t in
 	struct obj *o;
 	uint32_t id;
 
-	if (map->hdr->map_type != BPF_MAP_TYPE_PROG_ARRAY || holds->cnt >= VM_MAX_TAIL_CALLS)
+	if (map->hdr->map_type != BPF_MAP_TYPE_PROG_ARRAY ||
+	    holds->cnt >= sizeof(holds->held) / sizeof(holds->held[0]))
 		return -1;
 	id = map_prog_array_get(map, (uint32_t)index);
 	o = id ? obj_by_id(OBJ_PROG, id) : NULL;
@@ -419,6 +421,25 @@ static int tail_call_target(struct vm_run *run, uint64_t map_handle, uint64_t in
 	out->maps = target->maps;
 	out->map_cnt = target->map_cnt;
 	return 0;
+}
+
+/* A map-in-map lookup: the inner map with this id, usable for the rest of the run. */
+static struct bpfmap *inner_map(struct vm_run *run, uint32_t id)
+{
+	struct run_holds *holds = run->user;
+	struct obj *o;
+
+	if (holds->cnt >= sizeof(holds->held) / sizeof(holds->held[0]))
+		return NULL;
+	o = obj_by_id(OBJ_MAP, id);
+	if (!o)
+		return NULL;
+	if (vm_run_add_map(run, map_of(o))) {
+		obj_put(o);
+		return NULL;
+	}
+	holds->held[holds->cnt++] = o;
+	return map_of(o);
 }
 
 static void run_holds_release(struct run_holds *holds)
@@ -464,6 +485,7 @@ static int test_run_syscall(struct bpfprog *prog, union bpf_attr *attr)
 	run->map_cnt = prog->map_cnt;
 	run->cpu = map_this_cpu();
 	run->tail_call = tail_call_target;
+	run->resolve_map = inner_map;
 	run->user = &holds;
 	run->args[0] = (uint64_t)(uintptr_t)ctx;
 	if (ctx)

@@ -23,11 +23,19 @@ static struct bpfmap *M(uint64_t v)
 static uint64_t map_lookup_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_t r4, uint64_t r5,
 				struct vm_run *run)
 {
+	void *v;
+
 	(void)r3, (void)r4, (void)r5;
 	if (!M(map)->ops->prog_lookup)
 		return 0;
-	return (uint64_t)(uintptr_t)M(map)->ops->prog_lookup(M(map), (const void *)(uintptr_t)key,
-							     run->cpu);
+	v = M(map)->ops->prog_lookup(M(map), (const void *)(uintptr_t)key, run->cpu);
+	if (v && map_is_map_in_map(M(map)->hdr->map_type)) {
+		/* the value is an inner map's id: the program gets the map itself */
+		struct bpfmap *inner = run->resolve_map ? run->resolve_map(run, *(uint32_t *)v) : NULL;
+
+		return (uint64_t)(uintptr_t)inner;
+	}
+	return (uint64_t)(uintptr_t)v;
 }
 
 static uint64_t map_update_elem(uint64_t map, uint64_t key, uint64_t value, uint64_t flags,

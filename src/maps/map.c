@@ -17,6 +17,7 @@
 #include "../util/name.h"
 
 extern const struct map_ops map_prog_array_ops;
+extern const struct map_ops map_array_of_maps_ops, map_hash_of_maps_ops;
 extern const struct map_ops map_array_ops, map_percpu_array_ops;
 extern const struct map_ops map_hash_ops, map_percpu_hash_ops;
 extern const struct map_ops map_lru_hash_ops, map_lru_percpu_hash_ops;
@@ -42,8 +43,8 @@ static const struct {
 	{BPF_MAP_TYPE_LRU_HASH, "lru_hash", &map_lru_hash_ops},
 	{BPF_MAP_TYPE_LRU_PERCPU_HASH, "lru_percpu_hash", &map_lru_percpu_hash_ops},
 	{BPF_MAP_TYPE_LPM_TRIE, "lpm_trie", &map_lpm_trie_ops},
-	{BPF_MAP_TYPE_ARRAY_OF_MAPS, "array_of_maps", NULL},
-	{BPF_MAP_TYPE_HASH_OF_MAPS, "hash_of_maps", NULL},
+	{BPF_MAP_TYPE_ARRAY_OF_MAPS, "array_of_maps", &map_array_of_maps_ops},
+	{BPF_MAP_TYPE_HASH_OF_MAPS, "hash_of_maps", &map_hash_of_maps_ops},
 	{BPF_MAP_TYPE_DEVMAP, "devmap", NULL},
 	{BPF_MAP_TYPE_SOCKMAP, "sockmap", NULL},
 	{BPF_MAP_TYPE_CPUMAP, "cpumap", NULL},

@@ -101,6 +101,15 @@ void map_get(struct bpfmap *map);
 /* Drops a reference; the last one unmaps the storage and closes the file. */
 void map_put(struct bpfmap *map);
 
+/* Map-in-map: where the inner map template lives in hdr->state[] (type, key
+ * size, value size, max entries, flags). */
+#define MIM_TEMPLATE 24
+
+static inline bool map_is_map_in_map(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_ARRAY_OF_MAPS || type == BPF_MAP_TYPE_HASH_OF_MAPS;
+}
+
 /* PROG_ARRAY: the program id in slot index, 0 if none. */
 uint32_t map_prog_array_get(struct bpfmap *map, uint32_t index);
 

@@ -144,8 +144,9 @@ const char *vm_check_access(const struct vm_run *run, uint64_t addr, uint64_t si
 		if (inside(r->start, r->len, addr, size) && (r->writable || !write))
 			return r->name;
 	}
-	for (size_t i = 0; i < run->map_cnt; i++) {
-		const struct bpfmap *m = run->maps[i];
+	for (size_t i = 0; i < run->map_cnt + run->extra_map_cnt; i++) {
+		const struct bpfmap *m =
+			i < run->map_cnt ? run->maps[i] : run->extra_maps[i - run->map_cnt];
 
 		if (inside((uint64_t)(uintptr_t)m->data, m->hdr->data_size, addr, size) &&
 		    (!write || !(m->map_flags & BPF_F_RDONLY_PROG)))
@@ -154,11 +155,25 @@ const char *vm_check_access(const struct vm_run *run, uint64_t addr, uint64_t si
 	return NULL;
 }
 
+int vm_run_add_map(struct vm_run *run, struct bpfmap *map)
+{
+	for (unsigned i = 0; i < run->extra_map_cnt; i++)
+		if (run->extra_maps[i] == map)
+			return 0;
+	if (run->extra_map_cnt >= sizeof(run->extra_maps) / sizeof(run->extra_maps[0]))
+		return -ENOSPC;
+	run->extra_maps[run->extra_map_cnt++] = map;
+	return 0;
+}
+
 static const struct bpfmap *used_map(const struct vm_run *run, uint64_t v)
 {
 	for (size_t i = 0; i < run->map_cnt; i++)
 		if ((uint64_t)(uintptr_t)run->maps[i] == v)
 			return run->maps[i];
+	for (unsigned i = 0; i < run->extra_map_cnt; i++)
+		if ((uint64_t)(uintptr_t)run->extra_maps[i] == v)
+			return run->extra_maps[i];
 	return NULL;
 }
 

@@ -118,6 +118,11 @@ struct vm_run {
 	 * falls through); NULL: every tail call falls through */
 	int (*tail_call)(struct vm_run *run, uint64_t map, uint64_t index, struct vm_target *out);
 	unsigned tail_calls;
+	/* a map-in-map lookup: the inner map with this id, which then counts as one
+	 * of the program's maps for the rest of the run (vm_run_add_map) */
+	struct bpfmap *(*resolve_map)(struct vm_run *run, uint32_t id);
+	struct bpfmap *extra_maps[8];
+	unsigned extra_map_cnt;
 	void *user; /* for helpers */
 	/* results */
 	uint64_t r0;
@@ -156,6 +161,10 @@ int vm_run_add_region(struct vm_run *run, const void *start, uint64_t len, const
  * -EFAULT (memory, jump), -EINVAL (call), -E2BIG (instruction limit). */
 int vm_exec_fast(struct vm_run *run);
 int vm_exec_checked(struct vm_run *run);
+
+/* Lets the program use map for the rest of the run (an inner map it looked
+ * up). Returns 0, or -ENOSPC past 8 such maps. */
+int vm_run_add_map(struct vm_run *run, struct bpfmap *map);
 
 /* Called by a helper: stop the program after this call, returning r0. */
 void vm_run_stop(struct vm_run *run, uint64_t r0);
