@@ -57,6 +57,12 @@ has "BTF of a map" "btf_id [0-9]+" B map show name counts
 has "BTF-formatted dump" '"step": 3' B map dump name maps.data
 has "BTF objects" "size [0-9]+B" B btf show
 
+# an unmodified libbpf loader (the kernel build of the test, preloaded): open,
+# load, test-run, map lookups and updates, bpf_object__pin_maps
+has "libbpf loader" "" env LD_PRELOAD="$pre" timeout 30 \
+	"$build/tests/libbpf/test_libbpf_kernel" "$build/tests/bpf/maps.bpf.o"
+[ -d "$dir/test_libbpf_$$" ] && fail "pin directory left behind"
+
 # an unmodified libbpf consumer of a ring buffer (the kernel build of the test, preloaded)
 has "ringbuf through libbpf" "" env LD_PRELOAD="$pre" timeout 30 \
 	"$build/tests/libbpf/test_ringbuf_kernel" "$build/tests/bpf/ringbuf.bpf.o"

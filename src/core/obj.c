@@ -53,9 +53,11 @@ static void dir_init(void)
 		snprintf(dir_path, sizeof(dir_path), "%s/bpfhost", run);
 	else
 		snprintf(dir_path, sizeof(dir_path), "/dev/shm/bpfhost-%u", (unsigned)getuid());
-	mkdir(dir_path, 0700);
+	/* mkdirat, not mkdir: the wrappers and the preload rewrite mkdir of pin paths,
+	 * which would come back here */
+	mkdirat(AT_FDCWD, dir_path, 0700);
 	snprintf(ids, sizeof(ids), "%s/.ids", dir_path);
-	mkdir(ids, 0700);
+	mkdirat(AT_FDCWD, ids, 0700);
 	ids_fd = open(ids, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ids_fd < 0)
 		return;

@@ -31,6 +31,11 @@ int pin_path(const char *path, char *out, size_t len)
 	return 0;
 }
 
+const char *pin_redirect(const char *path, char *buf, size_t len)
+{
+	return pin_path(path, buf, len) == 0 ? buf : path;
+}
+
 int pin_obj(struct obj *obj, const char *path)
 {
 	char real[4096], src[64];

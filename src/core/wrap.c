@@ -1,20 +1,29 @@
 /* Link-time routing: a program linked with
- *   -Wl,--wrap=syscall,--wrap=close,--wrap=mmap,--wrap=mmap64,--wrap=epoll_ctl,--wrap=epoll_wait
- * (bpfhost's own tools, with Debian's static libbpf) has its bpf(2) calls
- * served by bpfhost; every other syscall, close, mmap (Debian's libbpf.a
- * calls mmap64) and epoll call passes through. mmap and epoll of a map fd are
- * served as the kernel serves them (src/core/mmap.c): offset 0 is what the
- * kernel puts there (an mmapable array's values, a ring buffer's consumer
- * page), and a ring buffer in an epoll set is readable while it holds data. */
+ *   -Wl,--wrap=syscall,--wrap=close,--wrap=mmap,... (the Makefile's
+ * WRAP),--wrap=mmap64,--wrap=epoll_ctl,--wrap=epoll_wait (bpfhost's own tools, with Debian's static
+ * libbpf) has its bpf(2) calls served by bpfhost; every other syscall, close, mmap (Debian's
+ * libbpf.a calls mmap64) and epoll call passes through. mmap and epoll of a map fd are served as
+ * the kernel serves them (src/core/mmap.c): offset 0 is what the kernel puts there (an mmapable
+ * array's values, a ring buffer's consumer page), and a ring buffer in an epoll set is readable
+ * while it holds data. */
 #include <errno.h>
 #include <stdarg.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../../include/bpfhost.h"
 #include "mmap.h"
+#include "pin.h"
 
+int __real_mkdir(const char *path, mode_t mode);
+int __wrap_mkdir(const char *path, mode_t mode);
+int __real_unlink(const char *path);
+int __wrap_unlink(const char *path);
+int __real_statfs64(const char *path, struct statfs64 *st);
+int __wrap_statfs64(const char *path, struct statfs64 *st);
 long __real_syscall(long number, ...);
 long __wrap_syscall(long number, ...);
 int __real_close(int fd);
@@ -27,6 +36,33 @@ int __real_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
 int __wrap_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev);
 int __real_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
 int __wrap_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
+
+/* Pins live in the object directory: libbpf's mkdir of a pin's directory,
+ * its unlink of a pin, and its statfs check for bpffs land there. */
+int __wrap_mkdir(const char *path, mode_t mode)
+{
+	char buf[4096];
+
+	return __real_mkdir(pin_redirect(path, buf, sizeof(buf)), mode);
+}
+
+int __wrap_unlink(const char *path)
+{
+	char buf[4096];
+
+	return __real_unlink(pin_redirect(path, buf, sizeof(buf)));
+}
+
+int __wrap_statfs64(const char *path, struct statfs64 *st)
+{
+	char buf[4096];
+	const char *real = pin_redirect(path, buf, sizeof(buf));
+	int r = __real_statfs64(real, st);
+
+	if (r == 0 && real != path)
+		st->f_type = 0xcafe4a11; /* BPF_FS_MAGIC */
+	return r;
+}
 
 long __wrap_syscall(long number, ...)
 {

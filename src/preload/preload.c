@@ -184,8 +184,7 @@ static const char *redirect(const char *path, char *buf, size_t len)
 
 	if (!inside) {
 		inside = 1;
-		if (pin_path(path, buf, len) == 0)
-			r = buf;
+		r = pin_redirect(path, buf, len);
 		inside = 0;
 	}
 	return r;
