@@ -103,8 +103,7 @@ static enum walk walk_of(uint32_t map_type, int cmd)
  * maps have none yet. */
 static bool has_spin_lock(const struct bpfmap *map)
 {
-	(void)map;
-	return false;
+	return map->hdr->spin_lock_off >= 0;
 }
 
 static int check_elem_flags(const struct bpfmap *map, uint64_t elem_flags)

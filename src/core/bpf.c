@@ -66,18 +66,62 @@ static bool log_short(const struct ulog *log)
 
 /* ---- maps ---- */
 
+/* The value's bpf_spin_lock (offset, or -1), as the kernel's map_check_btf:
+ * only hash and array values may hold one, and not with *_PROG access flags. */
+static int map_spin_lock(const union bpf_attr *attr, struct obj *btf, int32_t *off)
+{
+	int err = btf_find_spin_lock(btf_of(btf), attr->btf_value_type_id, off);
+
+	if (err == -1)
+		return 0;
+	if (!err && (attr->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)))
+		return -EACCES;
+	if (!err && attr->map_type != BPF_MAP_TYPE_HASH && attr->map_type != BPF_MAP_TYPE_ARRAY)
+		return -EOPNOTSUPP;
+	return err;
+}
+
+/* The BTF object the map's types come from (NULL without type ids), checked. */
+static int map_btf(const union bpf_attr *attr, struct obj **btf, int32_t *lock_off)
+{
+	int err = 0;
+
+	*btf = NULL;
+	/* btf_fd counts only with type ids, as the kernel's; the types must fit */
+	if (!attr->btf_key_type_id && !attr->btf_value_type_id)
+		return 0;
+	*btf = obj_from_fd((int)attr->btf_fd, OBJ_BTF, NULL, &err);
+	if (!*btf)
+		return err == -EBADF && attr->btf_fd ? -EBADF : -EINVAL;
+	if (btf_check_type_size(btf_of(*btf), attr->btf_key_type_id, attr->key_size) ||
+	    btf_check_type_size(btf_of(*btf), attr->btf_value_type_id, attr->value_size))
+		err = -EINVAL;
+	if (!err)
+		err = map_spin_lock(attr, *btf, lock_off);
+	if (err) {
+		obj_put(*btf);
+		*btf = NULL;
+	}
+	return err;
+}
+
 static int map_create_cmd(union bpf_attr *attr)
 {
+	struct obj *o, *btf, *inner = NULL;
+	int32_t lock_off = -1;
 	struct bpfmap *map;
-	struct obj *o;
 	int fd, err;
-
-	struct obj *btf = NULL;
-
-	struct obj *inner = NULL;
 
 	if (attr->btf_vmlinux_value_type_id)
 		return -EINVAL;
+	if (attr->btf_key_type_id && !attr->btf_value_type_id)
+		return -EINVAL;
+	if ((attr->map_flags & BPF_F_NUMA_NODE) &&
+	    (attr->numa_node != 0 || map_is_percpu(attr->map_type)))
+		return -EINVAL;
+	/* no network devices to offload to: the kernel's answer for a device without */
+	if (attr->map_ifindex)
+		return map_is_percpu(attr->map_type) ? -EINVAL : -EOPNOTSUPP;
 	/* inner_map_fd counts only for map-in-map types: the template of their values */
 	if (map_is_map_in_map(attr->map_type)) {
 		err = 0;
@@ -89,29 +133,15 @@ static int map_create_cmd(union bpf_attr *attr)
 			return -EINVAL;
 		}
 	}
-	if (attr->btf_key_type_id && !attr->btf_value_type_id)
-		return -EINVAL;
-	if ((attr->map_flags & BPF_F_NUMA_NODE) &&
-	    (attr->numa_node != 0 || map_is_percpu(attr->map_type)))
-		return -EINVAL;
-	/* no network devices to offload to: the kernel's answer for a device without */
-	if (attr->map_ifindex)
-		return map_is_percpu(attr->map_type) ? -EINVAL : -EOPNOTSUPP;
-	/* btf_fd counts only with type ids, as the kernel's; the types must fit */
-	if (attr->btf_key_type_id || attr->btf_value_type_id) {
-		err = 0;
-		btf = obj_from_fd((int)attr->btf_fd, OBJ_BTF, NULL, &err);
-		if (!btf)
-			return err == -EBADF && attr->btf_fd ? -EBADF : -EINVAL;
-		if (btf_check_type_size(btf_of(btf), attr->btf_key_type_id, attr->key_size) ||
-		    btf_check_type_size(btf_of(btf), attr->btf_value_type_id, attr->value_size)) {
-			obj_put(btf);
-			return -EINVAL;
-		}
+	err = map_btf(attr, &btf, &lock_off);
+	if (err) {
+		obj_put(inner);
+		return err;
 	}
 	err = map_create(attr, obj_dir(), NULL, &map);
 	if (!err) {
 		map->hdr->btf_id = btf ? btf->id : 0;
+		map->hdr->spin_lock_off = lock_off;
 		if (inner) {
 			const struct map_hdr *t = map_of(inner)->hdr;
 			uint64_t *tpl = &map->hdr->state[MIM_TEMPLATE];
@@ -169,6 +199,11 @@ static int map_lookup_cmd(union bpf_attr *attr)
 	map = map_get_fd(attr, O_RDONLY, &o, &err);
 	if (!map)
 		return err;
+	if ((attr->flags & BPF_F_LOCK) && map->hdr->spin_lock_off < 0) {
+		/* the kernel checks the lock flag before it looks at the key */
+		obj_put(o);
+		return -EINVAL;
+	}
 	if (!attr->key && map->key_size) {
 		err = -EFAULT;
 	} else {
@@ -244,6 +279,11 @@ static int map_update_cmd(union bpf_attr *attr)
 	map = map_get_fd(attr, O_WRONLY, &o, &err);
 	if (!map)
 		return err;
+	if ((attr->flags & BPF_F_LOCK) && map->hdr->spin_lock_off < 0) {
+		/* the kernel checks the lock flag before it looks at the key */
+		obj_put(o);
+		return -EINVAL;
+	}
 	if (atomic_load(&map->hdr->frozen))
 		err = -EPERM;
 	else if ((!attr->key && map->key_size) || !attr->value)
@@ -306,6 +346,11 @@ static int map_lookup_and_delete_cmd(union bpf_attr *attr)
 	map = map_get_fd(attr, O_RDWR, &o, &err);
 	if (!map)
 		return err;
+	if ((attr->flags & BPF_F_LOCK) && map->hdr->spin_lock_off < 0) {
+		/* the kernel checks the lock flag before it looks at the key */
+		obj_put(o);
+		return -EINVAL;
+	}
 	if (atomic_load(&map->hdr->frozen)) {
 		err = -EPERM;
 	} else if (!attr->key && map->key_size) {

@@ -11,12 +11,15 @@
 #include "../util/log.h"
 
 #define BTF_MAX_SIZE (16 * 1024 * 1024) /* the kernel's BTF_MAX_SIZE */
+#define MAX_RESOLVE_DEPTH 32		/* the kernel's, for arrays and nested structs */
 
 struct btf_file_hdr {
 	char magic[8];
 	uint32_t size;
 	uint32_t id;
 };
+
+static int check_lock_structs(const struct btf *btf, struct ulog *log);
 
 static void btf_obj_free(struct obj *obj)
 {
@@ -70,6 +73,11 @@ int btf_load(const union bpf_attr *attr, struct ulog *log, struct bpfbtf **out)
 	err = parse(data, attr->btf_size, log, &b);
 	if (err)
 		return err;
+	err = check_lock_structs(b->btf, log);
+	if (err) {
+		btf_obj_free(&b->obj);
+		return err;
+	}
 	fd = obj_tmpfile();
 	err = fd < 0 ? fd : obj_init(&b->obj, OBJ_BTF, fd, btf_obj_free, 0);
 	if (err) {
@@ -135,4 +143,168 @@ int btf_check_type_size(struct bpfbtf *b, uint32_t type_id, uint32_t size)
 		return -EINVAL;
 	s = btf__resolve_size(b->btf, type_id);
 	return s == (int64_t)size ? 0 : -EINVAL;
+}
+
+/* ---- bpf_spin_lock: the kernel's btf_parse_fields, for the lock alone ----
+ *
+ * A member whose type (through arrays, never through typedefs or modifiers)
+ * is named bpf_spin_lock is a lock if it is a 4-byte struct at a 4-byte
+ * aligned offset; other structs are looked into (depth 32 at most). Errors are
+ * the kernel's: a second lock named in one struct (E2BIG), an array of locks
+ * or of structs holding one (EINVAL), a member at a bit offset (EINVAL). */
+
+struct locks {
+	int cnt;
+	int32_t off; /* the last one found */
+};
+
+static int find_in_struct(const struct btf *btf, const struct btf_type *t, uint32_t base,
+			  uint32_t level, struct locks *l);
+
+/* A member or variable of type type_id at off (expected: a variable's size,
+ * 0 for a member); seen: this struct has named a lock already. */
+static int find_in_field(const struct btf *btf, uint32_t type_id, uint32_t off, uint32_t expected,
+			 bool *seen, uint32_t level, struct locks *l)
+{
+	const struct btf_type *t = btf__type_by_id(btf, type_id);
+	uint32_t nelems = 1, i;
+	const char *name;
+	int before, err;
+
+	for (i = 0; t && i < MAX_RESOLVE_DEPTH && btf_is_array(t); i++) {
+		nelems *= btf_array(t)->nelems;
+		t = btf__type_by_id(btf, btf_array(t)->type);
+	}
+	if (i == MAX_RESOLVE_DEPTH)
+		return -E2BIG;
+	if (!t || !nelems)
+		return 0;
+	name = btf__name_by_offset(btf, t->name_off);
+	if (name && !strcmp(name, "bpf_spin_lock")) {
+		if (*seen)
+			return -E2BIG;
+		*seen = true;
+		if ((expected && expected != 4 * nelems) || off % 4 || !btf_is_struct(t) ||
+		    t->size != 4)
+			return 0; /* named so, but not a lock the kernel counts */
+		if (nelems > 1)
+			return -EINVAL;
+		l->cnt++;
+		l->off = (int32_t)off;
+		return 0;
+	}
+	if (!btf_is_struct(t) || (expected && expected != t->size * nelems))
+		return 0;
+	before = l->cnt;
+	err = find_in_struct(btf, t, off, level + 1, l);
+	if (err)
+		return err;
+	return nelems > 1 && l->cnt > before ? -EINVAL : 0;
+}
+
+static int find_in_struct(const struct btf *btf, const struct btf_type *t, uint32_t base,
+			  uint32_t level, struct locks *l)
+{
+	const struct btf_member *m = btf_members(t);
+	bool seen = false;
+	int err;
+
+	if (level >= MAX_RESOLVE_DEPTH)
+		return -E2BIG;
+	for (uint32_t i = 0; i < btf_vlen(t); i++, m++) {
+		uint32_t bits = btf_member_bit_offset(t, i);
+
+		if (bits % 8)
+			return -EINVAL;
+		err = find_in_field(btf, m->type, base + bits / 8, 0, &seen, level, l);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int find_in_datasec(const struct btf *btf, const struct btf_type *t, struct locks *l)
+{
+	const struct btf_var_secinfo *v = btf_var_secinfos(t);
+	bool seen = false;
+	int err;
+
+	for (uint32_t i = 0; i < btf_vlen(t); i++, v++) {
+		const struct btf_type *var = btf__type_by_id(btf, v->type);
+
+		if (!var)
+			return -EINVAL;
+		err = find_in_field(btf, var->type, v->offset, v->size, &seen, 0, l);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int btf_find_spin_lock(struct bpfbtf *b, uint32_t value_type_id, int32_t *off)
+{
+	const struct btf_type *t = btf__type_by_id(b->btf, value_type_id);
+	struct locks l = {0, -1};
+	int err;
+
+	*off = -1;
+	/* the value type itself through typedefs and modifiers, as btf_type_id_size */
+	for (int i = 0; t && i < MAX_RESOLVE_DEPTH && (btf_is_mod(t) || btf_is_typedef(t)); i++)
+		t = btf__type_by_id(b->btf, t->type);
+	if (t && btf_is_struct(t))
+		err = find_in_struct(b->btf, t, 0, 0, &l);
+	else if (t && btf_is_datasec(t))
+		err = find_in_datasec(b->btf, t, &l);
+	else
+		return -1;
+	/* the kernel keeps no record of a value whose fields it cannot parse */
+	if (err || !l.cnt)
+		return -1;
+	if (l.cnt > 1)
+		return -EINVAL;
+	*off = l.off;
+	return 0;
+}
+
+/* The kernel's btf_parse_struct_metas, for the lock alone: at BPF_BTF_LOAD,
+ * every struct with a member of type struct bpf_spin_lock must parse (E2BIG:
+ * two locks, ...) and must count a lock (EFAULT: misaligned, wrong size). */
+static int check_lock_structs(const struct btf *btf, struct ulog *log)
+{
+	int32_t lock_id = btf__find_by_name_kind(btf, "bpf_spin_lock", BTF_KIND_STRUCT);
+
+	if (lock_id < 0)
+		return 0;
+	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_member *m;
+		struct locks l = {0, -1};
+		bool has = false;
+		int err;
+
+		if (!btf_is_struct(t))
+			continue;
+		m = btf_members(t);
+		for (uint32_t i = 0; i < btf_vlen(t); i++)
+			has = has || m[i].type == (uint32_t)lock_id;
+		if (!has)
+			continue;
+		err = find_in_struct(btf, t, 0, 0, &l);
+		if (!err && !l.cnt)
+			err = -EFAULT;
+		if (err == -E2BIG)
+			ulog_printf(log, "struct %s (type %u): more than one bpf_spin_lock\n",
+				    btf__name_by_offset(btf, t->name_off), id);
+		else if (err == -EFAULT)
+			ulog_printf(
+				log,
+				"struct %s (type %u): bpf_spin_lock misaligned or not 4 bytes\n",
+				btf__name_by_offset(btf, t->name_off), id);
+		else if (err)
+			ulog_printf(log, "struct %s (type %u): fields the kernel cannot parse\n",
+				    btf__name_by_offset(btf, t->name_off), id);
+		if (err)
+			return err;
+	}
+	return 0;
 }

@@ -33,5 +33,11 @@ int btf_load(const union bpf_attr *attr, struct ulog *log, struct bpfbtf **out);
 int btf_open_file(int fd, struct bpfbtf **out);
 /* Is type_id a type of btf whose size is size bytes (type_id 0: size must be 0 or any)? */
 int btf_check_type_size(struct bpfbtf *btf, uint32_t type_id, uint32_t size);
+/* The struct bpf_spin_lock in a map value of type value_type_id (a struct or a
+ * datasec, through typedefs and modifiers), found as the kernel finds it:
+ * 0 with its offset in *off, -1 if there is none (*off = -1), or -EINVAL if
+ * there are several (nested at different depths; two in one struct cannot
+ * get past BPF_BTF_LOAD). */
+int btf_find_spin_lock(struct bpfbtf *b, uint32_t value_type_id, int32_t *off);
 
 #endif

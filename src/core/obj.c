@@ -540,7 +540,12 @@ long obj_mmap_offset(int fd)
 	o = obj_from_fd(fd, OBJ_MAP, NULL, &err);
 	if (!o)
 		return 0;
-	off = (map_of(o)->map_flags & BPF_F_MMAPABLE) ? (long)map_of(o)->hdr->data_off : -EINVAL;
+	if (!(map_of(o)->map_flags & BPF_F_MMAPABLE))
+		off = -EINVAL;
+	else if (map_of(o)->hdr->spin_lock_off >= 0)
+		off = -524; /* ENOTSUPP: the kernel maps no value with a bpf_spin_lock */
+	else
+		off = (long)map_of(o)->hdr->data_off;
 	obj_put(o);
 	return off;
 }

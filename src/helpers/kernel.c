@@ -4,6 +4,7 @@
 #include "kernel.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
 #include <time.h>
@@ -31,7 +32,8 @@ static uint64_t map_lookup_elem(uint64_t map, uint64_t key, uint64_t r3, uint64_
 	v = M(map)->ops->prog_lookup(M(map), (const void *)(uintptr_t)key, run->cpu);
 	if (v && map_is_map_in_map(M(map)->hdr->map_type)) {
 		/* the value is an inner map's id: the program gets the map itself */
-		struct bpfmap *inner = run->resolve_map ? run->resolve_map(run, *(uint32_t *)v) : NULL;
+		struct bpfmap *inner =
+			run->resolve_map ? run->resolve_map(run, *(uint32_t *)v) : NULL;
 
 		return (uint64_t)(uintptr_t)inner;
 	}
@@ -245,6 +247,68 @@ static uint64_t ringbuf_query_fn(uint64_t map, uint64_t flags, uint64_t r3, uint
 	return is_ringbuf(map) ? ringbuf_query(M(map), flags) : 0;
 }
 
+/* ---- spin locks ---- */
+
+/* bpf_spin_lock(lock), bpf_spin_unlock(lock): lock is the bpf_spin_lock word
+ * of a value in a map the program uses, a word of the map's shared file, so
+ * programs in every process and BPF_F_LOCK copies from user space exclude each
+ * other. A verified program passes nothing else. For an unverified one the
+ * word must be 4-byte aligned in the storage of a map whose values have a lock
+ * (not checked: that it is the lock of a value), else the run stops with a
+ * fault rather than spin on some other word. */
+static atomic_uint *spin_lock_word(uint64_t lock, struct vm_run *run, const char *helper)
+{
+	for (size_t i = 0; i < run->map_cnt + run->extra_map_cnt; i++) {
+		const struct bpfmap *m =
+			i < run->map_cnt ? run->maps[i] : run->extra_maps[i - run->map_cnt];
+		uint64_t start = (uint64_t)(uintptr_t)m->data;
+
+		if (map_spin_lock_off(m) >= 0 && lock >= start && lock % 4 == 0 &&
+		    m->hdr->data_size >= 4 && lock - start <= m->hdr->data_size - 4)
+			return (atomic_uint *)(uintptr_t)lock;
+	}
+	vm_helper_fault(run,
+			"helper %s: argument R1 (0x%llx) is not a bpf_spin_lock in a map value",
+			helper, (unsigned long long)lock);
+	return NULL;
+}
+
+/* One lock at a time, as the verifier allows: a second lock would spin on
+ * itself, an unlock of another word would free someone else's. */
+static uint64_t spin_lock(uint64_t lock, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			  struct vm_run *run)
+{
+	atomic_uint *w = spin_lock_word(lock, run, "bpf_spin_lock");
+
+	(void)r2, (void)r3, (void)r4, (void)r5;
+	if (w && run->held_lock) {
+		vm_helper_fault(run, "bpf_spin_lock while a lock is held");
+		return 0;
+	}
+	if (w) {
+		map_lock(w);
+		run->held_lock = w;
+	}
+	return 0;
+}
+
+static uint64_t spin_unlock(uint64_t lock, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			    struct vm_run *run)
+{
+	atomic_uint *w = spin_lock_word(lock, run, "bpf_spin_unlock");
+
+	(void)r2, (void)r3, (void)r4, (void)r5;
+	if (w && w != run->held_lock) {
+		vm_helper_fault(run, "bpf_spin_unlock of a lock the program does not hold");
+		return 0;
+	}
+	if (w) {
+		run->held_lock = NULL;
+		map_unlock(w);
+	}
+	return 0;
+}
+
 /* bpf_perf_event_output(ctx, map, flags, data, size): the map is r2, which
  * the argument kinds cannot check, so it must be one the program uses. */
 static uint64_t perf_event_output(uint64_t ctx, uint64_t map, uint64_t flags, uint64_t data,
@@ -298,6 +362,8 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_ringbuf_submit] = {"bpf_ringbuf_submit", ringbuf_submit_fn, {0}},
 	[BPF_FUNC_ringbuf_discard] = {"bpf_ringbuf_discard", ringbuf_discard_fn, {0}},
 	[BPF_FUNC_ringbuf_query] = {"bpf_ringbuf_query", ringbuf_query_fn, {VM_ARG_MAP}},
+	[BPF_FUNC_spin_lock] = {"bpf_spin_lock", spin_lock, {VM_ARG_ANYTHING}},
+	[BPF_FUNC_spin_unlock] = {"bpf_spin_unlock", spin_unlock, {VM_ARG_ANYTHING}},
 };
 
 struct vm_helper_table kernel_helpers(void)

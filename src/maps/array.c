@@ -1,6 +1,7 @@
 /* BPF_MAP_TYPE_ARRAY and PERCPU_ARRAY: max_entries values, each rounded up to
  * 8 bytes, indexed by a u32 key; per-CPU arrays keep ncpus slots per index
- * (index-major). Elements always exist: delete is refused, as in the kernel. */
+ * (index-major). Elements always exist: delete is refused, as in the kernel.
+ * A value's bpf_spin_lock word is never copied (map_value_store/load). */
 #include <errno.h>
 #include <string.h>
 
@@ -56,31 +57,38 @@ static uint8_t *elem(struct bpfmap *map, uint32_t idx, unsigned cpu)
 	return map->data + ((uint64_t)idx * slots(map->hdr) + cpu) * stride;
 }
 
+/* BPF_F_LOCK needs a bpf_spin_lock in the value */
+static bool lock_flag_ok(struct bpfmap *map, uint64_t flags)
+{
+	return !(flags & BPF_F_LOCK) || map_spin_lock_off(map) >= 0;
+}
+
 static int lookup(struct bpfmap *map, const void *key, void *value, uint64_t flags)
 {
 	uint32_t idx;
 
 	memcpy(&idx, key, 4);
-	if (flags) /* BPF_F_LOCK needs a bpf_spin_lock in the value (BTF): none yet */
+	if ((flags & ~(uint64_t)BPF_F_LOCK) || !lock_flag_ok(map, flags))
 		return -EINVAL;
 	if (idx >= map->max_entries)
 		return -ENOENT;
 	if (slots(map->hdr) == 1)
-		memcpy(value, elem(map, idx, 0), map->value_size);
+		map_value_load(map, value, elem(map, idx, 0), flags & BPF_F_LOCK);
 	else
 		memcpy(value, elem(map, idx, 0), (uint64_t)round_up8(map->value_size) * map->ncpus);
 	return 0;
 }
 
+/* In the kernel's order (array_map_update_elem) */
 static int check_update(struct bpfmap *map, uint32_t idx, uint64_t flags)
 {
-	if ((flags & ~(uint64_t)BPF_F_LOCK) > BPF_EXIST || (flags & BPF_F_LOCK))
+	if ((flags & ~(uint64_t)BPF_F_LOCK) > BPF_EXIST)
 		return -EINVAL;
 	if (idx >= map->max_entries)
 		return -E2BIG;
-	if (flags == BPF_NOEXIST)
+	if (flags & BPF_NOEXIST)
 		return -EEXIST;
-	return 0;
+	return lock_flag_ok(map, flags) ? 0 : -EINVAL;
 }
 
 static int update(struct bpfmap *map, const void *key, const void *value, uint64_t flags)
@@ -89,11 +97,12 @@ static int update(struct bpfmap *map, const void *key, const void *value, uint64
 	int err;
 
 	memcpy(&idx, key, 4);
-	err = check_update(map, idx, flags);
+	/* from user space, bpf() refuses BPF_F_LOCK without a lock first */
+	err = lock_flag_ok(map, flags) ? check_update(map, idx, flags) : -EINVAL;
 	if (err)
 		return err;
 	if (slots(map->hdr) == 1) {
-		memcpy(elem(map, idx, 0), value, map->value_size);
+		map_value_store(map, elem(map, idx, 0), value, flags & BPF_F_LOCK);
 	} else {
 		uint32_t stride = round_up8(map->value_size);
 
@@ -130,8 +139,8 @@ static int get_next_key(struct bpfmap *map, const void *key, void *next_key)
 
 static int lookup_and_delete(struct bpfmap *map, const void *key, void *value, uint64_t flags)
 {
-	(void)map, (void)key, (void)value, (void)flags;
-	return -ENOTSUPP;
+	(void)key, (void)value;
+	return lock_flag_ok(map, flags) ? -ENOTSUPP : -EINVAL;
 }
 
 static void *prog_lookup(struct bpfmap *map, const void *key, unsigned cpu)
@@ -154,7 +163,8 @@ static long prog_update(struct bpfmap *map, const void *key, const void *value, 
 	err = check_update(map, idx, flags);
 	if (err)
 		return err;
-	memcpy(elem(map, idx, slots(map->hdr) == 1 ? 0 : cpu), value, map->value_size);
+	map_value_store(map, elem(map, idx, slots(map->hdr) == 1 ? 0 : cpu), value,
+			flags & BPF_F_LOCK);
 	return 0;
 }
 

@@ -9,6 +9,8 @@
  * indexes, so the storage means the same in every process that maps it.
  * Programs look up without locks (the walk is bounded): an element deleted
  * under them is recycled, never unmapped, as with the kernel's prealloc maps.
+ * A value's bpf_spin_lock word is never copied (map_value_store/load); an
+ * update in place keeps it, so a program that holds it still does.
  */
 #include <errno.h>
 #include <string.h>
@@ -180,15 +182,22 @@ static void free_elem(struct bpfmap *map, uint32_t idx)
 	map_unlock(&h->lock);
 }
 
-static void copy_out(struct bpfmap *map, struct elem *e, void *value)
+/* locked: under the value's bpf_spin_lock (BPF_F_LOCK) */
+static void copy_out(struct bpfmap *map, struct elem *e, void *value, bool locked)
 {
 	if (!percpu(map->hdr)) {
-		memcpy(value, value_of(map, e, 0), map->value_size);
+		map_value_load(map, value, value_of(map, e, 0), locked);
 		return;
 	}
 	for (unsigned c = 0; c < map->ncpus; c++)
 		memcpy((uint8_t *)value + (uint64_t)c * round_up8(map->value_size),
 		       value_of(map, e, c), round_up8(map->value_size));
+}
+
+/* BPF_F_LOCK needs a bpf_spin_lock in the value */
+static bool lock_flag_ok(struct bpfmap *map, uint64_t flags)
+{
+	return !(flags & BPF_F_LOCK) || map_spin_lock_off(map) >= 0;
 }
 
 static int lookup(struct bpfmap *map, const void *key, void *value, uint64_t flags)
@@ -197,25 +206,26 @@ static int lookup(struct bpfmap *map, const void *key, void *value, uint64_t fla
 	struct bucket *b = bucket_of(map, hash);
 	struct elem *e;
 
-	if (flags) /* BPF_F_LOCK needs a bpf_spin_lock in the value (BTF): none yet */
+	if ((flags & ~(uint64_t)BPF_F_LOCK) || !lock_flag_ok(map, flags))
 		return -EINVAL;
 	map_lock(&b->lock);
 	e = find(map, b, key, hash);
 	if (e)
-		copy_out(map, e, value);
+		copy_out(map, e, value, flags & BPF_F_LOCK);
 	map_unlock(&b->lock);
 	return e ? 0 : -ENOENT;
 }
 
 /* Stores value: from user space every CPU's slot (all_cpus), from a program the
- * calling CPU's slot (a new element's other slots are zeroed, as the kernel). */
+ * calling CPU's slot (a new element's other slots are zeroed, as the kernel).
+ * locked: under the value's bpf_spin_lock (BPF_F_LOCK on an element in place). */
 static void store(struct bpfmap *map, struct elem *e, const void *value, bool fresh, bool all_cpus,
-		  unsigned cpu)
+		  unsigned cpu, bool locked)
 {
 	uint32_t stride = round_up8(map->value_size);
 
 	if (!percpu(map->hdr)) {
-		memcpy(value_of(map, e, 0), value, map->value_size);
+		map_value_store(map, value_of(map, e, 0), value, locked);
 		return;
 	}
 	for (unsigned c = 0; c < map->ncpus; c++) {
@@ -234,21 +244,22 @@ static int do_update(struct bpfmap *map, const void *key, const void *value, uin
 {
 	uint32_t hash = hash_key(map, key), idx;
 	struct bucket *b = bucket_of(map, hash);
+	uint64_t exist = flags & ~(uint64_t)BPF_F_LOCK;
 	struct elem *e;
 	int err = 0;
 
-	if ((flags & ~(uint64_t)BPF_F_LOCK) > BPF_EXIST || (flags & BPF_F_LOCK))
+	if (exist > BPF_EXIST || !lock_flag_ok(map, flags))
 		return -EINVAL;
 	map_lock(&b->lock);
 	e = find(map, b, key, hash);
 	if (e) {
-		if (flags == BPF_NOEXIST)
+		if (exist == BPF_NOEXIST)
 			err = -EEXIST;
 		else
-			store(map, e, value, false, all_cpus, cpu);
+			store(map, e, value, false, all_cpus, cpu, flags & BPF_F_LOCK);
 		goto out;
 	}
-	if (flags == BPF_EXIST) {
+	if (exist == BPF_EXIST) {
 		err = -ENOENT;
 		goto out;
 	}
@@ -260,7 +271,7 @@ static int do_update(struct bpfmap *map, const void *key, const void *value, uin
 	e = elem_at(map, idx);
 	e->hash = hash;
 	memcpy(key_of(e), key, map->key_size);
-	store(map, e, value, true, all_cpus, cpu);
+	store(map, e, value, true, all_cpus, cpu, false); /* not yet seen: no lock needed */
 	atomic_store_explicit(&e->next, atomic_load(&b->head), memory_order_relaxed);
 	atomic_store_explicit(&b->head, idx, memory_order_release);
 out:
@@ -279,8 +290,9 @@ static long prog_update(struct bpfmap *map, const void *key, const void *value, 
 	return do_update(map, key, value, flags, false, cpu);
 }
 
-/* Unlinks key's element under the bucket lock; copies its value first if asked. */
-static int do_delete(struct bpfmap *map, const void *key, void *value)
+/* Unlinks key's element under the bucket lock; copies its value first if
+ * asked (locked: under the value's bpf_spin_lock). */
+static int do_delete(struct bpfmap *map, const void *key, void *value, bool locked)
 {
 	uint32_t hash = hash_key(map, key), idx;
 	struct bucket *b = bucket_of(map, hash);
@@ -293,7 +305,7 @@ static int do_delete(struct bpfmap *map, const void *key, void *value)
 
 		if (e->hash == hash && !memcmp(key_of(e), key, map->key_size)) {
 			if (value)
-				copy_out(map, e, value);
+				copy_out(map, e, value, locked);
 			atomic_store_explicit(link, atomic_load(&e->next), memory_order_release);
 			err = 0;
 			break;
@@ -308,19 +320,19 @@ static int do_delete(struct bpfmap *map, const void *key, void *value)
 
 static int delete (struct bpfmap *map, const void *key)
 {
-	return do_delete(map, key, NULL);
+	return do_delete(map, key, NULL, false);
 }
 
 static long prog_delete(struct bpfmap *map, const void *key)
 {
-	return do_delete(map, key, NULL);
+	return do_delete(map, key, NULL, false);
 }
 
 static int lookup_and_delete(struct bpfmap *map, const void *key, void *value, uint64_t flags)
 {
-	if (flags)
+	if ((flags & ~(uint64_t)BPF_F_LOCK) || !lock_flag_ok(map, flags))
 		return -EINVAL;
-	return do_delete(map, key, value);
+	return do_delete(map, key, value, flags & BPF_F_LOCK);
 }
 
 /* The first element of buckets from..n_buckets-1, copied to next_key. */

@@ -274,6 +274,7 @@ int map_create(const union bpf_attr *attr, const char *dir, struct ulog *log, st
 	hdr.btf_value_type_id = attr->btf_value_type_id;
 	hdr.btf_vmlinux_value_type_id = attr->btf_vmlinux_value_type_id;
 	hdr.ifindex = attr->map_ifindex;
+	hdr.spin_lock_off = -1; /* core sets it from BTF once the map exists */
 	hdr.data_off = MAP_HDR_SIZE;
 	hdr.data_size = ops->data_size(&hdr);
 	size = hdr.data_off + ((hdr.data_size + 4095) & ~4095ull);

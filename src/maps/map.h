@@ -19,10 +19,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct ulog;
 
-#define MAP_MAGIC "BPFHMAP1"
+#define MAP_MAGIC "BPFHMAP2" /* 2: spin_lock_off */
 #define MAP_HDR_SIZE 4096
 
 struct map_hdr {
@@ -42,10 +43,11 @@ struct map_hdr {
 	uint64_t data_off; /* page-aligned start of the type's storage */
 	uint64_t data_size;
 	atomic_uint frozen;
-	atomic_uint lock;   /* a general lock for types that need one */
-	uint64_t state[32]; /* the type's own counters, by its own names */
-	atomic_uint id;	    /* the map's id, the same in every process (set by core) */
-	uint32_t btf_id;    /* the BTF object describing key and value (0: none) */
+	atomic_uint lock;      /* a general lock for types that need one */
+	uint64_t state[32];    /* the type's own counters, by its own names */
+	atomic_uint id;	       /* the map's id, the same in every process (set by core) */
+	uint32_t btf_id;       /* the BTF object describing key and value (0: none) */
+	int32_t spin_lock_off; /* -1: the value has no bpf_spin_lock */
 };
 
 struct bpfmap {
@@ -132,6 +134,67 @@ uint32_t map_hash(const void *key, uint32_t key_len, uint32_t seed);
 static inline uint32_t round_up8(uint32_t n)
 {
 	return (n + 7) & ~7u;
+}
+
+/* A value's bpf_spin_lock (hash and array maps, found in BTF at creation):
+ * copies in and out never touch its 4-byte word, and a copy out shows it as 0
+ * (the kernel's copy_map_value and check_and_init_map_value); with BPF_F_LOCK
+ * the copy holds the lock (copy_map_value_locked). The offset of the lock in
+ * a value, or -1; a header that says more than the value holds counts as none. */
+static inline int32_t map_spin_lock_off(const struct bpfmap *map)
+{
+	int32_t off = map->hdr->spin_lock_off;
+
+	if (off < 0 || (uint32_t)off % 4 || (uint64_t)off + 4 > map->value_size)
+		return -1;
+	return off;
+}
+
+static inline atomic_uint *map_value_lock(const struct bpfmap *map, const void *value)
+{
+	return (atomic_uint *)((uintptr_t)value + (uint32_t)map_spin_lock_off(map));
+}
+
+/* value_size bytes from src to dst but the lock word (dst's is left as it is) */
+static inline void map_value_copy_skip(const struct bpfmap *map, void *dst, const void *src)
+{
+	int32_t off = map_spin_lock_off(map);
+
+	if (off < 0) {
+		memcpy(dst, src, map->value_size);
+		return;
+	}
+	memcpy(dst, src, (size_t)off);
+	memcpy((uint8_t *)dst + off + 4, (const uint8_t *)src + off + 4,
+	       map->value_size - (uint32_t)off - 4);
+}
+
+/* Into the value stored in the map; locked: under its lock (BPF_F_LOCK). */
+static inline void map_value_store(const struct bpfmap *map, void *stored, const void *src,
+				   bool locked)
+{
+	locked = locked && map_spin_lock_off(map) >= 0;
+	if (locked)
+		map_lock(map_value_lock(map, stored));
+	map_value_copy_skip(map, stored, src);
+	if (locked)
+		map_unlock(map_value_lock(map, stored));
+}
+
+/* Out of the value stored in the map, the lock word read as 0. */
+static inline void map_value_load(const struct bpfmap *map, void *dst, const void *stored,
+				  bool locked)
+{
+	int32_t off = map_spin_lock_off(map);
+
+	locked = locked && off >= 0;
+	if (locked)
+		map_lock(map_value_lock(map, stored));
+	map_value_copy_skip(map, dst, stored);
+	if (locked)
+		map_unlock(map_value_lock(map, stored));
+	if (off >= 0)
+		memset((uint8_t *)dst + off, 0, 4);
 }
 
 #endif

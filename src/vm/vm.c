@@ -103,6 +103,20 @@ void vm_run_stop(struct vm_run *run, uint64_t r0)
 	run->stop_r0 = r0;
 }
 
+void vm_helper_fault(struct vm_run *run, const char *fmt, ...)
+{
+	va_list ap;
+
+	run->fault.kind = VM_FAULT_HELPER_ARG;
+	va_start(ap, fmt);
+	vsnprintf(run->fault.msg, sizeof(run->fault.msg), fmt, ap);
+	va_end(ap);
+	run->stop = true;
+	run->stop_r0 = 0;
+	run->stop_err = -EFAULT;
+	run->fault_needs_pc = true;
+}
+
 int vm_call_function(struct vm_run *run, uint64_t func, const uint64_t args[5], uint64_t *r0)
 {
 	const struct vm_insn *f = (const struct vm_insn *)(uintptr_t)func;

@@ -7,6 +7,7 @@
 #ifndef BPFHOST_VM_H
 #define BPFHOST_VM_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -122,6 +123,7 @@ struct vm_run {
 	 * of the program's maps for the rest of the run (vm_run_add_map) */
 	struct bpfmap *(*resolve_map)(struct vm_run *run, uint32_t id);
 	struct bpfmap *extra_maps[8];
+	atomic_uint *held_lock; /* the bpf_spin_lock the program holds, released at exit */
 	unsigned extra_map_cnt;
 	void *user; /* for helpers */
 	/* results */
@@ -131,9 +133,10 @@ struct vm_run {
 	/* internal */
 	bool stop;
 	uint64_t stop_r0;
-	int stop_err;	 /* a callback faulted: the run ends with this error */
-	uint64_t budget; /* checked: instructions left */
-	uint64_t cb_fp;	 /* where a helper's callback runs: below this frame */
+	int stop_err;	     /* a callback faulted: the run ends with this error */
+	bool fault_needs_pc; /* a helper's fault: the interpreter adds the instruction index */
+	uint64_t budget;     /* checked: instructions left */
+	uint64_t cb_fp;	     /* where a helper's callback runs: below this frame */
 	unsigned cb_depth;
 	int (*callback)(struct vm_run *run, const struct vm_insn *func, const uint64_t *args);
 	uint64_t stack_low; /* lowest live stack address (checked) */
@@ -165,6 +168,11 @@ int vm_exec_checked(struct vm_run *run);
 /* Lets the program use map for the rest of the run (an inner map it looked
  * up). Returns 0, or -ENOSPC past 8 such maps. */
 int vm_run_add_map(struct vm_run *run, struct bpfmap *map);
+
+/* Called by a helper: stop the run with a fault (-EFAULT); the interpreter
+ * adds the instruction index to the message. */
+void vm_helper_fault(struct vm_run *run, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Called by a helper: stop the program after this call, returning r0. */
 void vm_run_stop(struct vm_run *run, uint64_t r0);

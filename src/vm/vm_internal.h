@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../maps/map.h"
 #include "vm.h"
 
 static inline uint64_t vm_sdiv64(uint64_t a, uint64_t b)
