@@ -111,6 +111,45 @@ static uint64_t loop(uint64_t nr, uint64_t fn, uint64_t ctx, uint64_t flags, uin
 	return i;
 }
 
+struct for_each {
+	struct vm_run *run;
+	uint64_t map, fn, ctx;
+	bool faulted;
+};
+
+static int for_each_one(void *arg, void *key, void *value)
+{
+	struct for_each *c = arg;
+	const uint64_t args[5] = {c->map, (uint64_t)(uintptr_t)key, (uint64_t)(uintptr_t)value,
+				  c->ctx, 0};
+	uint64_t r0;
+
+	if (vm_call_function(c->run, c->fn, args, &r0)) {
+		c->faulted = true;
+		return 1;
+	}
+	return r0 == 1;
+}
+
+/* bpf_for_each_map_elem(map, callback_fn, callback_ctx, flags): calls
+ * callback_fn(map, key, value, callback_ctx) for each element until it
+ * returns 1; returns the number of elements visited. */
+static uint64_t for_each_map_elem(uint64_t map, uint64_t fn, uint64_t ctx, uint64_t flags,
+				  uint64_t r5, struct vm_run *run)
+{
+	struct for_each c = {run, map, fn, ctx, false};
+	long n;
+
+	(void)r5;
+	if (flags)
+		return (uint64_t)(int64_t)-EINVAL;
+	if (!M(map)->ops->prog_for_each)
+		return (uint64_t)(int64_t)-ENOTSUP;
+	n = M(map)->ops->prog_for_each(M(map), run->cpu, &run->scratch[run->cb_depth], for_each_one,
+				       &c);
+	return c.faulted ? 0 : (uint64_t)n;
+}
+
 /* Never called: the interpreter jumps to the target itself (vm_helper.tail_call). */
 static uint64_t tail_call(uint64_t ctx, uint64_t map, uint64_t index, uint64_t r4, uint64_t r5,
 			  struct vm_run *run)
@@ -343,6 +382,7 @@ static const struct vm_helper helpers[] = {
 				    map_peek_elem,
 				    {VM_ARG_MAP, VM_ARG_MAP_VALUE_OUT}},
 	[BPF_FUNC_loop] = {"bpf_loop", loop, {0}},
+	[BPF_FUNC_for_each_map_elem] = {"bpf_for_each_map_elem", for_each_map_elem, {VM_ARG_MAP}},
 	[BPF_FUNC_tail_call] = {"bpf_tail_call", tail_call, {0, VM_ARG_MAP, 0}, true},
 	[BPF_FUNC_ktime_get_ns] = {"bpf_ktime_get_ns", ktime_get_ns, {0}},
 	[BPF_FUNC_get_prandom_u32] = {"bpf_get_prandom_u32", get_prandom_u32, {0}},

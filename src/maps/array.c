@@ -174,6 +174,19 @@ static long prog_delete(struct bpfmap *map, const void *key)
 	return -EINVAL;
 }
 
+static long prog_for_each(struct bpfmap *map, unsigned cpu, void *scratch,
+			  int (*fn)(void *arg, void *key, void *value), void *arg)
+{
+	uint32_t i;
+
+	for (i = 0; i < map->max_entries; i++) {
+		memcpy(scratch, &i, 4);
+		if (fn(arg, scratch, elem(map, i, slots(map->hdr) == 1 ? 0 : cpu)))
+			return i + 1;
+	}
+	return i;
+}
+
 const struct map_ops map_array_ops = {
 	.check = check,
 	.data_size = data_size,
@@ -185,6 +198,7 @@ const struct map_ops map_array_ops = {
 	.prog_lookup = prog_lookup,
 	.prog_update = prog_update,
 	.prog_delete = prog_delete,
+	.prog_for_each = prog_for_each,
 };
 
 const struct map_ops map_percpu_array_ops = {
@@ -198,4 +212,5 @@ const struct map_ops map_percpu_array_ops = {
 	.prog_lookup = prog_lookup,
 	.prog_update = prog_update,
 	.prog_delete = prog_delete,
+	.prog_for_each = prog_for_each,
 };

@@ -386,6 +386,30 @@ static void *prog_lookup(struct bpfmap *map, const void *key, unsigned cpu)
 	return e ? value_of(map, e, percpu(map->hdr) ? cpu : 0) : NULL;
 }
 
+/* Without locks, as programs look up: the callback may update this very map.
+ * Each bucket's walk is bounded, as find()'s is. */
+static long prog_for_each(struct bpfmap *map, unsigned cpu, void *scratch,
+			  int (*fn)(void *arg, void *key, void *value), void *arg)
+{
+	long n = 0;
+
+	(void)scratch;
+	for (uint64_t b = 0; b < map->hdr->state[S_N_BUCKETS]; b++) {
+		uint32_t idx = atomic_load_explicit(&buckets(map)[b].head, memory_order_acquire);
+
+		for (uint32_t steps = 0;
+		     idx && idx <= map->max_entries && steps <= map->max_entries; steps++) {
+			struct elem *e = elem_at(map, idx);
+
+			n++;
+			if (fn(arg, key_of(e), value_of(map, e, percpu(map->hdr) ? cpu : 0)))
+				return n;
+			idx = atomic_load_explicit(&e->next, memory_order_acquire);
+		}
+	}
+	return n;
+}
+
 const struct map_ops map_hash_ops = {
 	.check = check,
 	.data_size = data_size,
@@ -398,6 +422,7 @@ const struct map_ops map_hash_ops = {
 	.prog_lookup = prog_lookup,
 	.prog_update = prog_update,
 	.prog_delete = prog_delete,
+	.prog_for_each = prog_for_each,
 };
 
 const struct map_ops map_percpu_hash_ops = {
@@ -412,4 +437,5 @@ const struct map_ops map_percpu_hash_ops = {
 	.prog_lookup = prog_lookup,
 	.prog_update = prog_update,
 	.prog_delete = prog_delete,
+	.prog_for_each = prog_for_each,
 };

@@ -87,6 +87,11 @@ struct map_ops {
 	long (*prog_push)(struct bpfmap *map, const void *value, uint64_t flags);
 	long (*prog_pop)(struct bpfmap *map, void *value);
 	long (*prog_peek)(struct bpfmap *map, void *value);
+	/* bpf_for_each_map_elem: fn(arg, key, value) for each element (the calling
+	 * CPU's slot of per-CPU values) until it returns nonzero; the number of
+	 * elements visited. key may point into scratch (8 bytes, for arrays). */
+	long (*prog_for_each)(struct bpfmap *map, unsigned cpu, void *scratch,
+			      int (*fn)(void *arg, void *key, void *value), void *arg);
 };
 
 /* The ops of a map type, or NULL if bpfhost does not have it. */

@@ -152,6 +152,8 @@ const char *vm_check_access(const struct vm_run *run, uint64_t addr, uint64_t si
 
 	if (inside(run->stack_low, top - run->stack_low, addr, size))
 		return "stack";
+	if (!write && inside((uint64_t)(uintptr_t)run->scratch, sizeof(run->scratch), addr, size))
+		return "key";
 	for (size_t i = 0; i < run->region_cnt; i++) {
 		const struct vm_region *r = &run->regions[i];
 

@@ -123,6 +123,7 @@ struct vm_run {
 	 * of the program's maps for the rest of the run (vm_run_add_map) */
 	struct bpfmap *(*resolve_map)(struct vm_run *run, uint32_t id);
 	struct bpfmap *extra_maps[8];
+	uint64_t scratch[ISA_MAX_CALL_FRAMES]; /* readable: keys helpers hand to callbacks */
 	atomic_uint *held_lock; /* the bpf_spin_lock the program holds, released at exit */
 	unsigned extra_map_cnt;
 	void *user; /* for helpers */
