@@ -416,8 +416,11 @@ static void show_prog(const struct bpf_prog_info *p, const uint32_t *map_ids, in
 	(void)t;
 	localtime_r(&t, &tm);
 	strftime(when, sizeof(when), "%FT%T%z", &tm);
-	printf("%u: %s  name %s%s\n\txlated %uB  interpreted", p->id, prog_type_name(p->type),
-	       p->name, p->gpl_compatible ? "  gpl" : "", p->xlated_prog_len);
+	printf("%u: %s  name %s  tag ", p->id, prog_type_name(p->type), p->name);
+	for (int i = 0; i < 8; i++)
+		printf("%02x", p->tag[i]);
+	printf("%s\n\txlated %uB  interpreted", p->gpl_compatible ? "  gpl" : "",
+	       p->xlated_prog_len);
 	if (p->nr_map_ids) {
 		printf("  map_ids ");
 		for (uint32_t i = 0; i < p->nr_map_ids; i++)

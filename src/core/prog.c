@@ -13,6 +13,7 @@
 #include "../helpers/kernel.h"
 #include "../util/log.h"
 #include "../util/name.h"
+#include "../util/sha256.h"
 
 #define ENOTSUPP 524
 #define MAX_INSNS 1000000u
@@ -301,6 +302,36 @@ static int finish(struct bpfprog *prog, const union bpf_attr *attr, struct ulog 
 	return 0;
 }
 
+/* The kernel's tag: the first 8 bytes of the SHA-256 of the instructions as
+ * loaded, with the immediates of map LD_IMM64s (fds) zeroed. */
+static int compute_tag(struct bpfprog *prog)
+{
+	struct bpf_insn *c = malloc((size_t)prog->insn_cnt * sizeof(*c));
+	uint8_t digest[32];
+	bool was_ld_map = false;
+
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, prog->dump, (size_t)prog->insn_cnt * sizeof(*c));
+	for (uint32_t i = 0; i < prog->insn_cnt; i++) {
+		if (!was_ld_map && c[i].code == (BPF_LD | BPF_IMM | BPF_DW) &&
+		    (c[i].src_reg == BPF_PSEUDO_MAP_FD || c[i].src_reg == BPF_PSEUDO_MAP_VALUE)) {
+			was_ld_map = true;
+			c[i].imm = 0;
+		} else if (was_ld_map && !c[i].code && !c[i].dst_reg && !c[i].src_reg &&
+			   !c[i].off) {
+			was_ld_map = false;
+			c[i].imm = 0;
+		} else {
+			was_ld_map = false;
+		}
+	}
+	sha256(c, (size_t)prog->insn_cnt * sizeof(*c), digest);
+	memcpy(prog->tag, digest, sizeof(prog->tag));
+	free(c);
+	return 0;
+}
+
 int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out)
 {
 	struct bpfprog *prog;
@@ -340,6 +371,8 @@ int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out
 	prog->load_time_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	prog->uid = getuid();
 	err = copy_in(attr, prog, log);
+	if (!err)
+		err = compute_tag(prog);
 	if (err) {
 		prog_free(&prog->obj);
 		return err;

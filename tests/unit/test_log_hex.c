@@ -5,6 +5,7 @@
 
 #include "../../src/util/hex.h"
 #include "../../src/util/log.h"
+#include "../../src/util/sha256.h"
 #include "test_util.h"
 
 static void test_log_keeps_tail(void)
@@ -50,9 +51,34 @@ static void test_hex(void)
 	CHECK(!hex_looks_like((const uint8_t *)"  \n", 3), "only whitespace");
 }
 
+/* FIPS 180-4's examples, plus lengths around the padding boundary. */
+static void test_sha256(void)
+{
+	static const struct {
+		const char *msg, *hex;
+	} v[] = {
+		{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
+		{"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"},
+		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+		{"0123456789012345678901234567890123456789012345678901234567890123",
+		 "9674d9e078535b7cec43284387a6ee39956188e735a85452b0050b55341cda56"},
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint8_t d[32];
+		char hex[65];
+
+		sha256(v[i].msg, strlen(v[i].msg), d);
+		for (int k = 0; k < 32; k++)
+			snprintf(hex + 2 * k, 3, "%02x", d[k]);
+		CHECK(!strcmp(hex, v[i].hex), "sha256(\"%s\") = %s", v[i].msg, hex);
+	}
+}
+
 int main(void)
 {
 	test_log_keeps_tail();
 	test_hex();
+	test_sha256();
 	return TEST_DONE();
 }
