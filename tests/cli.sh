@@ -134,7 +134,7 @@ OBJ=$(dirname "$B")/tests/bpf/maps.bpf.o
 if [ -f "$OBJ" ]; then
 	export BPFHOST_DIR="$T/objs"
 	expect "prog load" 0 "" "" -- "$B" prog load "$OBJ" /sys/fs/bpf/p
-	expect "prog show" 0 "name count  gpl" "" -- "$B" prog show pinned /sys/fs/bpf/p
+	expect "prog show" 0 "name count  tag " "" -- "$B" prog show pinned /sys/fs/bpf/p
 	expect "prog show json" 0 '"type":"syscall","name":"count"' "" -- "$B" -j prog show
 	expect "prog dump" 0 "(85) call 1" "" -- "$B" prog dump /sys/fs/bpf/p
 	expect "prog dump maps by id" 0 "r1 = map[id:" "" -- "$B" prog dump /sys/fs/bpf/p
