@@ -38,6 +38,7 @@ has "map lookup" "key: 01 00 00 00  value: 2a 00 00 00 00 00 00 00" \
 has "map dump" "Found 1 element" B map dump pinned /sys/fs/bpf/m
 has "map show" "hash  name counters  flags 0x0" B map show
 has "map show json" '"type":"hash","name":"counters"' B -j map show
+has "map show memlock (fdinfo)" "max_entries 16  memlock [0-9]+B" B map show pinned /sys/fs/bpf/m
 has "map delete" "" B map delete pinned /sys/fs/bpf/m key 1 0 0 0
 has "map dump empty" "Found 0 elements" B map dump pinned /sys/fs/bpf/m
 out=$(B map lookup pinned /sys/fs/bpf/m key 1 0 0 0 2>&1)
@@ -56,6 +57,11 @@ has "program maps listed" "queue  name keys" B map show
 has "BTF of a map" "btf_id [0-9]+" B map show name counts
 has "BTF-formatted dump" '"step": 3' B map dump name maps.data
 has "BTF objects" "size [0-9]+B" B btf show
+
+has "map freeze" "" B map freeze pinned /sys/fs/bpf/m
+has "frozen (fdinfo)" "frozen" B map show pinned /sys/fs/bpf/m
+out=$(B map update pinned /sys/fs/bpf/m key 2 0 0 0 value 1 0 0 0 0 0 0 0 2>&1)
+echo "$out" | grep -q "Operation not permitted" || fail "update of a frozen map: $out"
 
 # an unmodified libbpf loader (the kernel build of the test, preloaded): open,
 # load, test-run, map lookups and updates, bpf_object__pin_maps

@@ -562,3 +562,41 @@ const char *obj_fd_link(int fd)
 	pthread_rwlock_unlock(&fd_lock);
 	return l;
 }
+
+size_t obj_fdinfo(int fd, char *buf, size_t len)
+{
+	struct obj *o = NULL;
+	int err = 0, n = 0, mode = O_RDWR;
+
+	for (int t = OBJ_MAP; t <= OBJ_LINK && !o; t++)
+		o = obj_from_fd(fd, (enum obj_type)t, &mode, &err);
+	if (!o)
+		return 0;
+	if (o->type == OBJ_MAP) {
+		const struct bpfmap *m = map_of(o);
+
+		n = snprintf(buf, len,
+			     "pos:\t0\nflags:\t%08o\nmnt_id:\t0\nino:\t%lu\nmap_type:\t%u\n"
+			     "key_size:\t%u\nvalue_size:\t%u\nmax_entries:\t%u\nmap_flags:\t%#x\n"
+			     "map_extra:\t%#llx\nmemlock:\t%llu\nmap_id:\t%u\nfrozen:\t%u\n",
+			     02000000 | mode, (unsigned long)o->ino, m->hdr->map_type, m->key_size,
+			     m->value_size, m->max_entries, m->map_flags,
+			     (unsigned long long)m->hdr->map_extra,
+			     (unsigned long long)m->file_size, o->id, atomic_load(&m->hdr->frozen));
+	} else if (o->type == OBJ_PROG) {
+		const struct bpfprog *p = prog_of(o);
+
+		n = snprintf(buf, len,
+			     "pos:\t0\nflags:\t%08o\nmnt_id:\t0\nino:\t%lu\nprog_type:\t%u\n"
+			     "prog_jited:\t0\nprog_tag:\t%02x%02x%02x%02x%02x%02x%02x%02x\n"
+			     "memlock:\t%u\nprog_id:\t%u\n",
+			     02000000 | mode, (unsigned long)o->ino, p->prog_type, p->tag[0],
+			     p->tag[1], p->tag[2], p->tag[3], p->tag[4], p->tag[5], p->tag[6],
+			     p->tag[7], (p->insn_cnt * 8 + 4095) / 4096 * 4096, o->id);
+	} else {
+		n = snprintf(buf, len, "pos:\t0\nflags:\t%08o\nmnt_id:\t0\nino:\t%lu\n",
+			     02000000 | mode, (unsigned long)o->ino);
+	}
+	obj_put(o);
+	return n > 0 && (size_t)n < len ? (size_t)n : 0;
+}

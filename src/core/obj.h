@@ -78,6 +78,11 @@ long obj_mmap_offset(int fd);
  * ("anon_inode:bpf-map", ...), or NULL if fd is not ours. */
 const char *obj_fd_link(int fd);
 
+/* What /proc/self/fdinfo/N shows for fd in the kernel (map_type, key_size,
+ * memlock, map_id, frozen, ... or prog_type, prog_tag, prog_id, ...): the
+ * length written to buf, or 0 if fd is not ours. */
+size_t obj_fdinfo(int fd, char *buf, size_t len);
+
 /* The live object of type with the smallest id > id, or NULL; with a reference. */
 struct obj *obj_next_by_id(enum obj_type type, uint32_t id);
 struct obj *obj_by_id(enum obj_type type, uint32_t id);
