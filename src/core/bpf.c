@@ -460,6 +460,23 @@ static int obj_get_cmd(union bpf_attr *attr)
 	return fd;
 }
 
+static int prog_bind_map_cmd(union bpf_attr *attr)
+{
+	struct obj *p, *m;
+	int err = 0;
+
+	if (attr->prog_bind_map.flags)
+		return -EINVAL;
+	p = obj_from_fd((int)attr->prog_bind_map.prog_fd, OBJ_PROG, NULL, &err);
+	if (!p)
+		return err;
+	m = obj_from_fd((int)attr->prog_bind_map.map_fd, OBJ_MAP, NULL, &err);
+	if (m)
+		err = prog_bind_map(prog_of(p), m);
+	obj_put(p);
+	return err;
+}
+
 /* ---- ids and info ---- */
 
 static enum obj_type id_cmd_type(int cmd)
@@ -567,13 +584,14 @@ static int prog_info(struct bpfprog *prog, union bpf_attr *attr)
 	info.load_time = prog->load_time_ns;
 	info.created_by_uid = prog->uid;
 	info.gpl_compatible = prog->gpl;
-	info.nr_map_ids = prog->map_cnt;
+	info.nr_map_ids = prog->map_cnt + prog->bound_cnt;
 	info.xlated_prog_len = prog->insn_cnt * (uint32_t)sizeof(struct bpf_insn);
 	if (user.nr_map_ids && user.map_ids) {
 		uint32_t *ids = uptr(user.map_ids);
 
-		for (uint32_t i = 0; i < prog->map_cnt && i < user.nr_map_ids; i++)
-			ids[i] = atomic_load(&prog->maps[i]->hdr->id);
+		for (uint32_t i = 0; i < info.nr_map_ids && i < user.nr_map_ids; i++)
+			ids[i] = i < prog->map_cnt ? atomic_load(&prog->maps[i]->hdr->id)
+						   : prog->bound[i - prog->map_cnt]->id;
 		info.map_ids = user.map_ids;
 	}
 	if (user.xlated_prog_len && user.xlated_prog_insns) {
@@ -684,6 +702,7 @@ static const struct command commands[] = {
 	[BPF_MAP_UPDATE_BATCH] = {map_update_batch_cmd, NULL, END(batch.flags), true, true},
 	[BPF_MAP_DELETE_BATCH] = {map_delete_batch_cmd, NULL, END(batch.flags), true, true},
 	[BPF_BTF_LOAD] = {btf_load_cmd, NULL, END(btf_log_level)},
+	[BPF_PROG_BIND_MAP] = {prog_bind_map_cmd, NULL, END(prog_bind_map.flags)},
 	[BPF_OBJ_PIN] = {obj_pin_cmd, NULL, END(file_flags)},
 	[BPF_OBJ_GET] = {obj_get_cmd, NULL, END(file_flags)},
 	[BPF_OBJ_GET_INFO_BY_FD] = {get_info_cmd, NULL, END(info.info), true},

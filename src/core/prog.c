@@ -4,6 +4,7 @@
 #include "prog.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -24,8 +25,11 @@ static void prog_free(struct obj *obj)
 
 	for (uint32_t i = 0; i < prog->map_cnt; i++)
 		obj_put(prog->map_objs[i]);
+	for (uint32_t i = 0; i < prog->bound_cnt; i++)
+		obj_put(prog->bound[i]);
 	free(prog->maps);
 	free(prog->map_objs);
+	free(prog->bound);
 	vm_prog_free(prog->vm);
 	free(prog->insns);
 	free(prog->dump);
@@ -418,10 +422,45 @@ int prog_open_file(int fd, struct bpfprog **out)
 	return finish(prog, NULL, NULL, fd, h.id, out);
 }
 
+static pthread_mutex_t bind_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int prog_bind_map(struct bpfprog *prog, struct obj *map)
+{
+	struct obj **n;
+	int err = 0;
+
+	pthread_mutex_lock(&bind_lock);
+	for (uint32_t i = 0; i < prog->map_cnt && !err; i++)
+		if (prog->map_objs[i] == map)
+			err = 1;
+	for (uint32_t i = 0; i < prog->bound_cnt && !err; i++)
+		if (prog->bound[i] == map)
+			err = 1;
+	if (err) { /* already one of its maps: nothing to do, as the kernel */
+		pthread_mutex_unlock(&bind_lock);
+		obj_put(map);
+		return 0;
+	}
+	/* runs never read bound[], so growing it cannot pull it from under one */
+	n = realloc(prog->bound, (prog->bound_cnt + 1) * sizeof(*n));
+	if (n) {
+		prog->bound = n;
+		prog->bound[prog->bound_cnt++] = map;
+	}
+	pthread_mutex_unlock(&bind_lock);
+	if (!n) {
+		obj_put(map);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 void prog_pin_maps(struct bpfprog *prog)
 {
 	for (uint32_t i = 0; i < prog->map_cnt; i++)
 		obj_hold(OBJ_PROG, prog->obj.id, prog->map_objs[i]);
+	for (uint32_t i = 0; i < prog->bound_cnt; i++)
+		obj_hold(OBJ_PROG, prog->obj.id, prog->bound[i]);
 }
 
 /* Programs a run tail-called into and inner maps it looked up, kept alive

@@ -28,6 +28,8 @@ struct bpfprog {
 	struct bpfmap **maps;  /* for the interpreter and helpers */
 	struct obj **map_objs; /* the same maps' objects: the program holds them */
 	uint32_t map_cnt;
+	struct obj **bound; /* maps bound with BPF_PROG_BIND_MAP: held, not used */
+	uint32_t bound_cnt;
 	uint64_t load_time_ns; /* CLOCK_BOOTTIME, as bpf_prog_info.load_time */
 	uint32_t uid;
 	uint8_t tag[8];
@@ -64,6 +66,10 @@ int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out
 /* A program stored in the file fd (a pin, or another process's program found
  * by id): loaded again with its maps looked up by id. Takes fd over. */
 int prog_open_file(int fd, struct bpfprog **out);
+/* BPF_PROG_BIND_MAP: prog holds the map (its reference taken over) as one of
+ * its maps for info and lifetime, though no instruction uses it. */
+int prog_bind_map(struct bpfprog *prog, struct obj *map);
+
 /* Keeps prog's maps alive as long as a pin of prog exists. */
 void prog_pin_maps(struct bpfprog *prog);
 

@@ -571,6 +571,32 @@ static long prog_delete(struct bpfmap *map, const void *key)
 	return do_delete(map, key, NULL);
 }
 
+/* bpf_for_each_map_elem: lock-free as program lookups, each bucket's walk
+ * bounded; visiting does not make an element recently used (the kernel's
+ * walk does not either). */
+static long prog_for_each(struct bpfmap *map, unsigned cpu, void *scratch,
+			  int (*fn)(void *arg, void *key, void *value), void *arg)
+{
+	long n = 0;
+
+	uint32_t max = map->hdr->max_entries;
+
+	(void)scratch;
+	for (uint64_t b = 0; b < map->hdr->state[S_N_BUCKETS]; b++) {
+		uint32_t idx = atomic_load_explicit(&buckets(map)[b].head, memory_order_acquire);
+
+		for (uint32_t steps = 0; idx && idx <= max && steps <= max; steps++) {
+			struct elem *e = elem_at(map, idx);
+
+			n++;
+			if (fn(arg, key_of(e), value_of(map, e, percpu(map->hdr) ? cpu : 0)))
+				return n;
+			idx = atomic_load_explicit(&e->next, memory_order_acquire);
+		}
+	}
+	return n;
+}
+
 const struct map_ops map_lru_hash_ops = {
 	.check = check,
 	.data_size = data_size,
@@ -583,6 +609,7 @@ const struct map_ops map_lru_hash_ops = {
 	.prog_lookup = prog_lookup,
 	.prog_update = prog_update,
 	.prog_delete = prog_delete,
+	.prog_for_each = prog_for_each,
 };
 
 const struct map_ops map_lru_percpu_hash_ops = {
@@ -597,4 +624,5 @@ const struct map_ops map_lru_percpu_hash_ops = {
 	.prog_lookup = prog_lookup,
 	.prog_update = prog_update,
 	.prog_delete = prog_delete,
+	.prog_for_each = prog_for_each,
 };

@@ -18,6 +18,13 @@ struct {
 	__type(value, __u64);
 } a SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16);
+	__type(key, __u32);
+	__type(value, __u64);
+} l SEC(".maps");
+
 struct args {
 	__u32 stop_key;
 	__u32 pad;
@@ -25,6 +32,8 @@ struct args {
 	__s64 visited;
 	__s64 visited_array;
 	__u64 array_sum;
+	__s64 visited_lru;
+	__u64 lru_sum;
 };
 
 struct cb_ctx {
@@ -55,6 +64,10 @@ int walk(struct args *ctx)
 	ctx->sum = c.sum;
 	ctx->visited_array = bpf_for_each_map_elem(&a, add_index, &d, 0);
 	ctx->array_sum = d.sum;
+	d.sum = 0;
+	d.stop_key = 1000;
+	ctx->visited_lru = bpf_for_each_map_elem(&l, add, &d, 0);
+	ctx->lru_sum = d.sum;
 	return 0;
 }
 

@@ -17,6 +17,8 @@ struct args {
 	__s64 visited;
 	__s64 visited_array;
 	__u64 array_sum;
+	__s64 visited_lru;
+	__u64 lru_sum;
 };
 
 static int run(struct bpf_program *prog, __u32 stop_key, struct args *out)
@@ -61,8 +63,14 @@ int main(int argc, char **argv)
 		v = k * 10;
 		bpf_map__update_elem(h, &k, 4, &v, 8, BPF_ANY);
 	}
+	for (k = 1; k <= 3; k++) {
+		v = k;
+		bpf_map__update_elem(bpf_object__find_map_by_name(obj, "l"), &k, 4, &v, 8, BPF_ANY);
+	}
 	CHECK(run(prog, 999, &out) == 0 && out.visited == 5 && out.sum == 150,
 	      "all 5 visited: %lld, sum %llu", (long long)out.visited, (unsigned long long)out.sum);
+	CHECK(out.visited_lru == 3 && out.lru_sum == 6, "LRU: %lld visited, sum %llu",
+	      (long long)out.visited_lru, (unsigned long long)out.lru_sum);
 	CHECK(out.visited_array == 8 && out.array_sum == 28, "array: %lld visited, keys sum %llu",
 	      (long long)out.visited_array, (unsigned long long)out.array_sum);
 	for (k = 1; k <= 5; k++) {

@@ -1,7 +1,7 @@
-/* Program tags as the kernel computes them: the first 8 bytes of the SHA-256
- * of the instructions with map fds zeroed, so that the tag does not depend on
- * fd numbers. Known value for {r0 = 42; exit} (read from Linux 6.18), and the
- * same program with a map compared with the running kernel when it allows. */
+/* Program tags, and BPF_PROG_BIND_MAP. Program tags as the kernel computes them: the first 8 bytes
+ * of the SHA-256 of the instructions with map fds zeroed, so that the tag does not depend on fd
+ * numbers. Known value for {r0 = 42; exit} (read from Linux 6.18), and the same program with a map
+ * compared with the running kernel when it allows. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -62,6 +62,58 @@ static void tag_of(bpf_fn bpf, struct bpf_insn *prog, unsigned cnt, unsigned typ
 	close(map);
 }
 
+/* BPF_PROG_BIND_MAP: a bound map shows in the program's map ids, once, on
+ * bpfhost and on the kernel alike; flags must be 0. Returns the map id count
+ * after binding twice, or -1. */
+static int bind_ids(bpf_fn bpf, int *flags_errno)
+{
+	struct bpf_insn prog[2] = {{.code = 0xb7}, {.code = 0x95}};
+	struct bpf_prog_info info;
+	uint32_t ids[4];
+	union bpf_attr a;
+	int map, fd, n = -1;
+
+	memset(&a, 0, sizeof(a));
+	a.map_type = BPF_MAP_TYPE_ARRAY;
+	a.key_size = 4;
+	a.value_size = 4;
+	a.max_entries = 1;
+	map = (int)bpf(BPF_MAP_CREATE, &a, sizeof(a));
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+	a.insns = (uint64_t)(uintptr_t)prog;
+	a.insn_cnt = 2;
+	a.license = (uint64_t)(uintptr_t) "GPL";
+	fd = (int)bpf(BPF_PROG_LOAD, &a, sizeof(a));
+	if (map < 0 || fd < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		memset(&a, 0, sizeof(a));
+		a.prog_bind_map.prog_fd = (uint32_t)fd;
+		a.prog_bind_map.map_fd = (uint32_t)map;
+		if (bpf(BPF_PROG_BIND_MAP, &a, sizeof(a)))
+			return -1;
+	}
+	a.prog_bind_map.flags = 1;
+	*flags_errno = bpf(BPF_PROG_BIND_MAP, &a, sizeof(a)) ? errno : 0;
+	memset(&info, 0, sizeof(info));
+	info.nr_map_ids = 4;
+	info.map_ids = (uint64_t)(uintptr_t)ids;
+	memset(&a, 0, sizeof(a));
+	a.info.bpf_fd = (uint32_t)fd;
+	a.info.info_len = sizeof(info);
+	a.info.info = (uint64_t)(uintptr_t)&info;
+	if (!bpf(BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)))
+		n = (int)info.nr_map_ids;
+	if (bpf == bpfhost_sys_bpf) {
+		bpfhost_fd_closed(fd);
+		bpfhost_fd_closed(map);
+	}
+	close(fd);
+	close(map);
+	return n;
+}
+
 int main(void)
 {
 	struct bpf_insn simple[2] = {{.code = 0xb7, .imm = 42}, {.code = 0x95}};
@@ -89,5 +141,15 @@ int main(void)
 		       strerror(errno));
 	else
 		CHECK(!strcmp(host, kern), "tag with a map: bpfhost %s, kernel %s", host, kern);
+	int host_errno = 0, kern_errno = 0, host_n = bind_ids(bpfhost_sys_bpf, &host_errno);
+	int kern_n = bind_ids(kernel, &kern_errno);
+
+	CHECK(host_n == 1 && host_errno == EINVAL, "bound once: %d map ids, flags errno %d", host_n,
+	      host_errno);
+	if (kern_n < 0)
+		printf("NOTICE: the kernel refused: BPF_PROG_BIND_MAP not compared\n");
+	else
+		CHECK(kern_n == host_n && kern_errno == host_errno,
+		      "the kernel: %d map ids, errno %d", kern_n, kern_errno);
 	return TEST_DONE();
 }
