@@ -274,6 +274,25 @@ static void test_tail_calls(void)
 			      mem[1] == 33 && run->tail_calls == 33,
 		      "a self tail call stops after 33: ran %u times", mem[1]);
 	}
+	/* from a subprogram: the target's exit returns to the subprogram's caller */
+	struct vm_prog *sub = make("call f\nr0 += 1000\nexit\nf:\nr3 = 1\nr2 = 0\ncall 12\n"
+				   "r0 = 5\nexit\n",
+				   logbuf, sizeof(logbuf), &err);
+	struct vm_prog *seven = make("r0 = 7\nexit\n", logbuf, sizeof(logbuf), &err);
+
+	for (int checked = 0; checked < 2; checked++) {
+		memset(tc_targets, 0, sizeof(tc_targets));
+		tc_targets[1] = seven;
+		vm_run_init(run, sub);
+		run->helpers = (struct vm_helper_table){tc_helpers, 13};
+		run->tail_call = tc_target;
+		CHECK((checked ? vm_exec_checked(run) : vm_exec_fast(run)) == 0 &&
+			      run->r0 == 1007 && run->prog == sub,
+		      "tail call from a subprogram returns to its caller: %llu",
+		      (unsigned long long)run->r0);
+	}
+	vm_prog_free(sub);
+	vm_prog_free(seven);
 	vm_prog_free(entry);
 	vm_prog_free(target);
 	vm_prog_free(again);
