@@ -172,20 +172,24 @@ static int map_create_cmd(union bpf_attr *attr)
 }
 
 /* The map behind attr->map_fd (its object referenced in *o), checking that
- * the fd allows the access. */
-static struct bpfmap *map_get_fd(const union bpf_attr *attr, int need, struct obj **o, int *err)
+ * the fd allows the access, and that BPF_F_LOCK in elem_flags has a lock to
+ * take (the kernel checks it before it looks at the key). */
+static struct bpfmap *map_get_fd(const union bpf_attr *attr, int need, uint64_t elem_flags,
+				 struct obj **o, int *err)
 {
 	int mode;
 
 	*o = obj_from_fd((int)attr->map_fd, OBJ_MAP, &mode, err);
 	if (!*o)
 		return NULL;
-	if ((need != O_WRONLY && mode == O_WRONLY) || (need != O_RDONLY && mode == O_RDONLY)) {
-		obj_put(*o);
+	if ((need != O_WRONLY && mode == O_WRONLY) || (need != O_RDONLY && mode == O_RDONLY))
 		*err = -EPERM;
-		return NULL;
-	}
-	return map_of(*o);
+	else if ((elem_flags & BPF_F_LOCK) && map_of(*o)->hdr->spin_lock_off < 0)
+		*err = -EINVAL;
+	else
+		return map_of(*o);
+	obj_put(*o);
+	return NULL;
 }
 
 static int map_lookup_cmd(union bpf_attr *attr)
@@ -196,14 +200,9 @@ static int map_lookup_cmd(union bpf_attr *attr)
 
 	if (attr->flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	map = map_get_fd(attr, O_RDONLY, &o, &err);
+	map = map_get_fd(attr, O_RDONLY, attr->flags, &o, &err);
 	if (!map)
 		return err;
-	if ((attr->flags & BPF_F_LOCK) && map->hdr->spin_lock_off < 0) {
-		/* the kernel checks the lock flag before it looks at the key */
-		obj_put(o);
-		return -EINVAL;
-	}
 	if (!attr->key && map->key_size) {
 		err = -EFAULT;
 	} else {
@@ -276,14 +275,9 @@ static int map_update_cmd(union bpf_attr *attr)
 	struct obj *o;
 	int err = 0;
 
-	map = map_get_fd(attr, O_WRONLY, &o, &err);
+	map = map_get_fd(attr, O_WRONLY, attr->flags, &o, &err);
 	if (!map)
 		return err;
-	if ((attr->flags & BPF_F_LOCK) && map->hdr->spin_lock_off < 0) {
-		/* the kernel checks the lock flag before it looks at the key */
-		obj_put(o);
-		return -EINVAL;
-	}
 	if (atomic_load(&map->hdr->frozen))
 		err = -EPERM;
 	else if ((!attr->key && map->key_size) || !attr->value)
@@ -304,7 +298,7 @@ static int map_delete_cmd(union bpf_attr *attr)
 	struct obj *o;
 	int err = 0;
 
-	map = map_get_fd(attr, O_WRONLY, &o, &err);
+	map = map_get_fd(attr, O_WRONLY, 0, &o, &err);
 	if (!map)
 		return err;
 	if (atomic_load(&map->hdr->frozen))
@@ -325,7 +319,7 @@ static int map_next_key_cmd(union bpf_attr *attr)
 
 	void *out;
 
-	map = map_get_fd(attr, O_RDONLY, &o, &err);
+	map = map_get_fd(attr, O_RDONLY, 0, &o, &err);
 	if (!map)
 		return err;
 	out = out_buf(attr->next_key, map->key_size ? map->key_size : 1);
@@ -343,14 +337,9 @@ static int map_lookup_and_delete_cmd(union bpf_attr *attr)
 
 	if (attr->flags & ~(uint64_t)BPF_F_LOCK)
 		return -EINVAL;
-	map = map_get_fd(attr, O_RDWR, &o, &err);
+	map = map_get_fd(attr, O_RDWR, attr->flags, &o, &err);
 	if (!map)
 		return err;
-	if ((attr->flags & BPF_F_LOCK) && map->hdr->spin_lock_off < 0) {
-		/* the kernel checks the lock flag before it looks at the key */
-		obj_put(o);
-		return -EINVAL;
-	}
 	if (atomic_load(&map->hdr->frozen)) {
 		err = -EPERM;
 	} else if (!attr->key && map->key_size) {
@@ -372,7 +361,7 @@ static int map_freeze_cmd(union bpf_attr *attr)
 	struct obj *o;
 	int err = 0;
 
-	map = map_get_fd(attr, O_WRONLY, &o, &err);
+	map = map_get_fd(attr, O_WRONLY, 0, &o, &err);
 	if (!map)
 		return err;
 	/* freezing takes write access away: a second freeze has none left */
