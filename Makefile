@@ -46,7 +46,7 @@ $(BUILD)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 	clang -O2 -g -target bpf -Wall -Werror -I/usr/include/$(shell gcc -print-multiarch) -c $< -o $@
 
 # Debian's libbpf, unmodified, routed to bpfhost at link time
-WRAP := -Wl,--wrap=syscall,--wrap=close,--wrap=mmap,--wrap=mmap64,--wrap=epoll_ctl,--wrap=epoll_wait \
+WRAP := -Wl,--wrap=syscall,--wrap=close,--wrap=mmap,--wrap=mmap64,--wrap=epoll_ctl,--wrap=epoll_wait,--wrap=ioctl \
 	-Wl,--wrap=mkdir,--wrap=unlink,--wrap=statfs64
 LIBBPF_LIBS := -l:libbpf.a -lelf -lz
 $(BUILD)/tests/libbpf/%_kernel: tests/libbpf/%.c

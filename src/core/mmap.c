@@ -18,11 +18,19 @@
  * holds one ring and nothing else; otherwise it sleeps in the real epoll_wait
  * in slices of SLICE_MS and looks at the rings between slices. An eventfd
  * would not do: producers in other processes could not signal it.
+ *
+ * bpfhost's perf events (src/core/perf.c) are served alongside: mmap sizes
+ * and maps their ring (perf_fd_mmap), and in epoll they join the same table
+ * and are ready as the kernel's perf_poll says: EPOLLHUP until the first
+ * mmap, then EPOLLIN | EPOLLRDNORM once per wakeup (a poll takes it). A set
+ * of perf events and nothing else (what libbpf's perf_buffer makes, one
+ * event per CPU) sleeps on all their futexes at once (futex_waitv).
  */
 #include "mmap.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -34,8 +42,10 @@
 #include <unistd.h>
 
 #include "../maps/map.h"
+#include "../maps/perf_event_array.h"
 #include "../maps/ringbuf.h"
 #include "obj.h"
+#include "perf.h"
 
 #define PAGE 4096u
 #define SLICE_MS 5
@@ -141,14 +151,24 @@ void *mapfd_mmap(mapfd_mmap_fn *real, void *addr, size_t len, int prot, int flag
 	shift = obj_mmap_offset(fd);
 	if (shift < 0)
 		return fail((int)-shift);
+	if (!shift) {
+		struct perf_ring *r = perf_ring_from_fd(fd);
+
+		if (r) {
+			p = perf_fd_mmap(real, r, addr, len, prot, flags, fd, off);
+			perf_ring_put(r);
+			return p;
+		}
+	}
 	return real(addr, len, prot, flags, fd, off + shift);
 }
 
 /* ---- epoll ---- */
 
-struct watch { /* a ring in an epoll set */
+struct watch { /* a ring buffer or a perf event in an epoll set */
 	int epfd, fd;
 	struct epoll_event ev;
+	struct perf_ring *perf; /* a perf event (a reference), else NULL */
 };
 
 struct epset { /* an epoll set that has rings */
@@ -229,6 +249,7 @@ static void watch_remove(size_t i)
 {
 	int epfd = watches[i].epfd;
 
+	perf_ring_put(watches[i].perf); /* never the last: the ring cache holds one */
 	watches[i] = watches[--watch_cnt];
 	atomic_store(&watch_total, watch_cnt);
 	for (size_t j = 0; j < watch_cnt; j++)
@@ -241,7 +262,7 @@ static void watch_remove(size_t i)
 		}
 }
 
-static int ring_ctl(int epfd, int op, int fd, const struct epoll_event *ev)
+static int ring_ctl(int epfd, int op, int fd, const struct epoll_event *ev, struct perf_ring *perf)
 {
 	struct watch *w = watch_find(epfd, fd);
 
@@ -258,7 +279,9 @@ static int ring_ctl(int epfd, int op, int fd, const struct epoll_event *ev)
 				return ENOMEM;
 			sets[set_cnt++] = (struct epset){epfd, real_fds(epfd)};
 		}
-		watches[watch_cnt++] = (struct watch){epfd, fd, *ev};
+		if (perf)
+			perf_ring_get(perf);
+		watches[watch_cnt++] = (struct watch){epfd, fd, *ev, perf};
 		atomic_store(&watch_total, watch_cnt);
 		return 0;
 	case EPOLL_CTL_MOD:
@@ -279,10 +302,11 @@ static int ring_ctl(int epfd, int op, int fd, const struct epoll_event *ev)
 
 int mapfd_epoll_ctl(mapfd_epoll_ctl_fn *real, int epfd, int op, int fd, struct epoll_event *ev)
 {
+	struct perf_ring *perf = NULL;
 	struct obj *o;
 	int err, r;
 
-	if (!ringbuf_of_fd(fd, &o)) {
+	if (!ringbuf_of_fd(fd, &o) && !(perf = perf_ring_from_fd(fd))) {
 		r = real(epfd, op, fd, ev);
 		if (r == 0 && (op == EPOLL_CTL_ADD || op == EPOLL_CTL_DEL) &&
 		    atomic_load(&watch_total)) {
@@ -299,9 +323,10 @@ int mapfd_epoll_ctl(mapfd_epoll_ctl_fn *real, int epfd, int op, int fd, struct e
 	err = check_epfd(epfd);
 	if (!err) {
 		pthread_mutex_lock(&watch_lock);
-		err = ring_ctl(epfd, op, fd, ev);
+		err = ring_ctl(epfd, op, fd, ev, perf);
 		pthread_mutex_unlock(&watch_lock);
 	}
+	perf_ring_put(perf);
 	if (err) {
 		errno = err;
 		return -1;
@@ -333,6 +358,17 @@ static int ready_rings(const struct watch *w, size_t n, struct epoll_event *even
 		struct bpfmap *m;
 		struct obj *o;
 
+		if (w[i].perf) {
+			/* the kernel's perf_poll takes the wakeup; HUP and ERR always count */
+			want = perf_ring_poll(w[i].perf, true) &
+			       (w[i].ev.events | EPOLLHUP | EPOLLERR);
+			if (want) {
+				events[cnt].events = want;
+				events[cnt].data = w[i].ev.data;
+				cnt++;
+			}
+			continue;
+		}
 		m = ringbuf_of_fd(w[i].fd, &o);
 		if (!m)
 			continue;
@@ -359,11 +395,23 @@ static int64_t now_ms(void)
 static int sleep_once(mapfd_epoll_wait_fn *real, int epfd, struct epoll_event *events,
 		      int maxevents, const struct watch *w, size_t n, int others, int left)
 {
+	struct perf_ring *perfs[FUTEX_WAITV_MAX];
 	struct bpfmap *m = NULL;
 	struct obj *o = NULL;
+	size_t np = 0;
 	int err;
 
-	if (n == 1 && !others)
+	for (size_t i = 0; !others && i < n && n <= FUTEX_WAITV_MAX; i++)
+		if (w[i].perf)
+			perfs[np++] = w[i].perf;
+	if (np && np == n) {
+		err = perf_ring_wait(perfs, np, left);
+		if (err != -ENOSYS) {
+			errno = -err;
+			return err ? -1 : 0;
+		}
+	}
+	if (n == 1 && !others && !np)
 		m = ringbuf_of_fd(w[0].fd, &o);
 	if (!m)
 		return real(epfd, events, maxevents, left < 0 || left > SLICE_MS ? SLICE_MS : left);
@@ -393,9 +441,14 @@ int mapfd_epoll_wait(mapfd_epoll_wait_fn *real, int epfd, struct epoll_event *ev
 	if (n > sizeof(local) / sizeof(local[0]))
 		w = malloc(n * sizeof(*w));
 	n = 0;
-	for (size_t i = 0; w && i < watch_cnt; i++)
-		if (watches[i].epfd == epfd)
-			w[n++] = watches[i];
+	for (size_t i = 0; w && i < watch_cnt; i++) {
+		if (watches[i].epfd == epfd) {
+			w[n] = watches[i];
+			if (w[n].perf)
+				perf_ring_get(w[n].perf);
+			n++;
+		}
+	}
 	if (set_find(epfd))
 		others = set_find(epfd)->others;
 	pthread_mutex_unlock(&watch_lock);
@@ -430,6 +483,8 @@ int mapfd_epoll_wait(mapfd_epoll_wait_fn *real, int epfd, struct epoll_event *ev
 			goto out;
 	}
 out:
+	for (size_t i = 0; w && i < n; i++)
+		perf_ring_put(w[i].perf);
 	if (w != local)
 		free(w);
 	return r;

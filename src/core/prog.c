@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../helpers/kernel.h"
+#include "../progtypes/progtype.h"
 #include "../util/log.h"
 #include "../util/name.h"
 #include "../util/sha256.h"
@@ -574,10 +575,66 @@ static int test_run_syscall(struct bpfprog *prog, union bpf_attr *attr)
 	return err ? -EFAULT : 0;
 }
 
+/* A test run lent to a program type (src/progtypes): the run set up as a
+ * syscall program's, each of its runs starting from the program's own first
+ * instruction and maps, no tail call counted, nothing of the last run held. */
+struct type_test {
+	struct progtype_test t;
+	struct bpfprog *prog;
+	struct run_holds holds;
+};
+
+static int type_test_exec(struct progtype_test *t)
+{
+	struct type_test *tt = t->owner;
+	struct vm_run *run = t->run;
+	int err;
+
+	run->prog = tt->prog->vm;
+	run->maps = tt->prog->maps;
+	run->map_cnt = tt->prog->map_cnt;
+	run->tail_calls = 0;
+	err = vm_exec_checked(run);
+	run->extra_map_cnt = 0; /* inner maps the run looked up: held no longer */
+	run_holds_release(&tt->holds);
+	return err ? -EFAULT : 0;
+}
+
+static int test_run_type(struct bpfprog *prog, const struct progtype *type, union bpf_attr *attr)
+{
+	struct type_test tt = {.prog = prog, .holds = {.cnt = 0}};
+	struct vm_run *run;
+	int err;
+
+	/* the kernel's bpf_prog_test_run, before any type's */
+	if (!attr->test.ctx_in != !attr->test.ctx_size_in ||
+	    !attr->test.ctx_out != !attr->test.ctx_size_out)
+		return -EINVAL;
+	run = malloc(sizeof(*run));
+	if (!run)
+		return -ENOMEM;
+	vm_run_init(run, prog->vm);
+	run->helpers = kernel_helpers();
+	run->maps = prog->maps;
+	run->map_cnt = prog->map_cnt;
+	run->cpu = map_this_cpu();
+	run->tail_call = tail_call_target;
+	run->resolve_map = inner_map;
+	run->user = &tt.holds;
+	tt.t.run = run;
+	tt.t.expected_attach_type = prog->expected_attach_type;
+	tt.t.exec = type_test_exec;
+	tt.t.owner = &tt;
+	err = type->test_run(&tt.t, attr);
+	free(run);
+	return err;
+}
+
 int prog_test_run(struct bpfprog *prog, union bpf_attr *attr)
 {
 	switch (prog->prog_type) {
 	case BPF_PROG_TYPE_SYSCALL: return test_run_syscall(prog, attr);
+	case BPF_PROG_TYPE_XDP: return test_run_type(prog, &progtype_xdp, attr);
 	default: return -ENOTSUPP;
 	}
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "../maps/map.h"
 #include "../maps/perf_event_array.h"
 #include "../maps/ringbuf.h"
+#include "../progtypes/progtype.h"
 
 #define UNUSED5(a, b, c, d, e) ((void)(a), (void)(b), (void)(c), (void)(d), (void)(e))
 
@@ -362,6 +364,136 @@ static uint64_t perf_event_output(uint64_t ctx, uint64_t map, uint64_t flags, ui
 	return (uint64_t)(int64_t)-EINVAL;
 }
 
+/* ---- XDP: the run's packet (vm_run.ctx_state), as the kernel's xdp_buff ---- */
+
+/* r1 must be the run's XDP context: a verifier would have seen to it. */
+static struct xdp_buf *xdp_arg(uint64_t ctx, struct vm_run *run, const char *helper)
+{
+	struct xdp_buf *b = xdp_buf_of(run);
+
+	if (!b || ctx != (uint64_t)(uintptr_t)b->md) {
+		vm_helper_fault(run, "helper %s: argument R1 (0x%llx) is not the XDP context",
+				helper, (unsigned long long)ctx);
+		return NULL;
+	}
+	return b;
+}
+
+/* bpf_xdp_adjust_head(ctx, delta): data moves by delta, the metadata with it;
+ * never into the xdp_frame at the head, never leaving less than ETH_HLEN. */
+static uint64_t xdp_adjust_head(uint64_t ctx, uint64_t delta, uint64_t r3, uint64_t r4, uint64_t r5,
+				struct vm_run *run)
+{
+	struct xdp_buf *b = xdp_arg(ctx, run, "bpf_xdp_adjust_head");
+	int64_t off = (int32_t)delta, data, metalen;
+
+	(void)r3, (void)r4, (void)r5;
+	if (!b)
+		return 0;
+	metalen = b->data - b->meta;
+	data = b->data + off;
+	if (data < XDP_BUF_FRAME_HDR + metalen || data > (int64_t)b->end - XDP_BUF_ETH_HLEN)
+		return (uint64_t)(int64_t)-EINVAL;
+	if (metalen)
+		memmove(b->frame + b->meta + off, b->frame + b->meta, (size_t)metalen);
+	b->meta = (uint32_t)(b->meta + off);
+	b->data = (uint32_t)data;
+	xdp_buf_sync(b, run);
+	return 0;
+}
+
+/* bpf_xdp_adjust_meta(ctx, delta): data_meta moves by delta, between the
+ * xdp_frame and data; the metadata a multiple of 4 bytes, at most 255. */
+static uint64_t xdp_adjust_meta(uint64_t ctx, uint64_t delta, uint64_t r3, uint64_t r4, uint64_t r5,
+				struct vm_run *run)
+{
+	struct xdp_buf *b = xdp_arg(ctx, run, "bpf_xdp_adjust_meta");
+	int64_t meta, metalen;
+
+	(void)r3, (void)r4, (void)r5;
+	if (!b)
+		return 0;
+	meta = b->meta + (int64_t)(int32_t)delta;
+	if (meta < XDP_BUF_FRAME_HDR || meta > b->data)
+		return (uint64_t)(int64_t)-EINVAL;
+	metalen = b->data - meta;
+	if (metalen % 4 || metalen > XDP_BUF_MAX_META)
+		return (uint64_t)(int64_t)-EACCES;
+	b->meta = (uint32_t)meta;
+	xdp_buf_sync(b, run);
+	return 0;
+}
+
+/* The kernel's bpf_xdp_frags_shrink_tail: fragments emptied from the last,
+ * then the linear part, never below ETH_HLEN in all. */
+static int64_t xdp_frags_shrink(struct xdp_buf *b, int64_t off)
+{
+	if (off > (int64_t)(b->end - b->data + b->frags_size) - XDP_BUF_ETH_HLEN)
+		return -EINVAL;
+	while (b->nr_frags && off > 0) {
+		struct xdp_buf_frag *f = &b->frags[b->nr_frags - 1];
+		uint32_t n = off < f->len ? (uint32_t)off : f->len;
+
+		off -= n;
+		b->frags_size -= n;
+		f->len -= n;
+		if (f->len)
+			break;
+		free(f->page);
+		f->page = NULL;
+		b->nr_frags--;
+	}
+	if (!b->nr_frags)
+		b->end = (uint32_t)(b->end - off);
+	return 0;
+}
+
+/* bpf_xdp_adjust_tail(ctx, delta): data_end moves by delta (the last
+ * fragment's end, if there are fragments), up to the skb_shared_info at the
+ * end of the frame (of the fragment's page), never leaving less than
+ * ETH_HLEN; new bytes are zero. */
+static uint64_t xdp_adjust_tail(uint64_t ctx, uint64_t delta, uint64_t r3, uint64_t r4, uint64_t r5,
+				struct vm_run *run)
+{
+	struct xdp_buf *b = xdp_arg(ctx, run, "bpf_xdp_adjust_tail");
+	int64_t off = (int32_t)delta, end;
+	int64_t err = 0;
+
+	(void)r3, (void)r4, (void)r5;
+	if (!b)
+		return 0;
+	if (b->nr_frags && off < 0) {
+		err = xdp_frags_shrink(b, -off);
+	} else if (b->nr_frags) {
+		struct xdp_buf_frag *f = &b->frags[b->nr_frags - 1];
+
+		if (off > XDP_BUF_FRAME_SIZE - f->len)
+			return (uint64_t)(int64_t)-EINVAL;
+		memset(f->page + f->len, 0, (size_t)off);
+		f->len += (uint32_t)off;
+		b->frags_size += (uint32_t)off;
+	} else {
+		end = b->end + off;
+		if (end > XDP_BUF_FRAME_SIZE - XDP_BUF_TAILROOM || end < b->data + XDP_BUF_ETH_HLEN)
+			return (uint64_t)(int64_t)-EINVAL;
+		if (off > 0)
+			memset(b->frame + b->end, 0, (size_t)off);
+		b->end = (uint32_t)end;
+	}
+	xdp_buf_sync(b, run);
+	return (uint64_t)err;
+}
+
+/* bpf_xdp_get_buff_len(ctx): the packet's bytes, fragments included. */
+static uint64_t xdp_get_buff_len(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+				 struct vm_run *run)
+{
+	struct xdp_buf *b = xdp_arg(ctx, run, "bpf_xdp_get_buff_len");
+
+	(void)r2, (void)r3, (void)r4, (void)r5;
+	return b ? b->end - b->data + b->frags_size : 0;
+}
+
 static const struct vm_helper helpers[] = {
 	[BPF_FUNC_map_lookup_elem] = {"bpf_map_lookup_elem",
 				      map_lookup_elem,
@@ -404,6 +536,10 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_ringbuf_query] = {"bpf_ringbuf_query", ringbuf_query_fn, {VM_ARG_MAP}},
 	[BPF_FUNC_spin_lock] = {"bpf_spin_lock", spin_lock, {VM_ARG_ANYTHING}},
 	[BPF_FUNC_spin_unlock] = {"bpf_spin_unlock", spin_unlock, {VM_ARG_ANYTHING}},
+	[BPF_FUNC_xdp_adjust_head] = {"bpf_xdp_adjust_head", xdp_adjust_head, {0}},
+	[BPF_FUNC_xdp_adjust_meta] = {"bpf_xdp_adjust_meta", xdp_adjust_meta, {0}},
+	[BPF_FUNC_xdp_adjust_tail] = {"bpf_xdp_adjust_tail", xdp_adjust_tail, {0}},
+	[BPF_FUNC_xdp_get_buff_len] = {"bpf_xdp_get_buff_len", xdp_get_buff_len, {0}},
 };
 
 struct vm_helper_table kernel_helpers(void)

@@ -6,6 +6,9 @@
  * object directory, readlink of a bpfhost fd says "anon_inode:bpf-map", mmap
  * and epoll of a map fd behave as the kernel's (src/core/mmap.c: a ring
  * buffer's pages, its readiness), and close/dup keep the fd table right.
+ * syscall(SYS_perf_event_open, ...) of a BPF output event (libbpf's
+ * perf_buffer) makes a bpfhost perf event (src/core/perf.c), whose mmap,
+ * ioctls, epoll and readlink are the kernel's perf event's.
  * Everything else passes through to libc untouched. */
 #include <dlfcn.h>
 #include <errno.h>
@@ -14,6 +17,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -23,6 +27,7 @@
 #include "../../include/bpfhost.h"
 #include "../core/mmap.h"
 #include "../core/obj.h"
+#include "../core/perf.h"
 #include "../core/pin.h"
 
 #define EXPORT __attribute__((visibility("default")))
@@ -59,17 +64,66 @@ EXPORT long syscall(long number, ...)
 		inside = 0;
 		return r;
 	}
+	if (number == SYS_perf_event_open && !inside && perf_serves((const void *)a[0])) {
+		int fd;
+
+		inside = 1;
+		fd = perf_open((const struct perf_event_attr *)a[0], (pid_t)a[1], (int)a[2],
+			       (int)a[3], (unsigned long)a[4]);
+		inside = 0;
+		if (fd < 0) {
+			errno = -fd;
+			return -1;
+		}
+		return fd;
+	}
 	return real_syscall(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* The perf ioctls of a bpfhost perf event; everything else to libc. */
+EXPORT int ioctl(int fd, unsigned long req, ...)
+{
+	unsigned long arg;
+	int handled = 0;
+	va_list ap;
+	long r = 0;
+
+	REAL(ioctl);
+	va_start(ap, req);
+	arg = va_arg(ap, unsigned long);
+	va_end(ap);
+	if (!inside && _IOC_TYPE(req) == '$') {
+		inside = 1;
+		handled = perf_fd_ioctl(fd, req, arg, &r);
+		inside = 0;
+	}
+	if (!handled)
+		return real_ioctl(fd, req, arg);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return (int)r;
 }
 
 EXPORT int close(int fd)
 {
+	struct perf_ring *perf = NULL;
+	int r;
+
 	REAL(close);
-	if (!inside) {
-		bpfhost_fd_closed(fd);
-		mapfd_closed(fd);
-	}
-	return real_close(fd);
+	if (inside)
+		return real_close(fd);
+	inside = 1;
+	perf = perf_fd_closing(fd);
+	inside = 0;
+	bpfhost_fd_closed(fd);
+	mapfd_closed(fd);
+	r = real_close(fd);
+	inside = 1;
+	perf_fd_closed(perf);
+	inside = 0;
+	return r;
 }
 
 static void *shifted_mmap(mapfd_mmap_fn *real, void *addr, size_t len, int prot, int flags, int fd,
@@ -301,15 +355,22 @@ EXPORT FILE *fopen64(const char *path, const char *mode)
 	return f ? f : real_fopen64(path, mode);
 }
 
-/* readlink("/proc/self/fd/N") of a bpfhost fd reads as the kernel's anon inode */
+/* readlink("/proc/self/fd/N") of a bpfhost fd (a map, a program, a perf
+ * event) reads as the kernel's anon inode */
 EXPORT ssize_t readlink(const char *path, char *out, size_t len)
 {
 	const char *link = NULL;
 	int fd;
 
 	REAL(readlink);
-	if (sscanf(path, "/proc/self/fd/%d", &fd) == 1)
+	if (sscanf(path, "/proc/self/fd/%d", &fd) == 1) {
 		link = obj_fd_link(fd);
+		if (!link && !inside) {
+			inside = 1;
+			link = perf_fd_link(fd);
+			inside = 0;
+		}
+	}
 	if (link) {
 		size_t n = strlen(link) < len ? strlen(link) : len;
 

@@ -126,7 +126,8 @@ struct vm_run {
 	uint64_t scratch[ISA_MAX_CALL_FRAMES]; /* readable: keys helpers hand to callbacks */
 	atomic_uint *held_lock; /* the bpf_spin_lock the program holds, released at exit */
 	unsigned extra_map_cnt;
-	void *user; /* for helpers */
+	void *user;	 /* for helpers */
+	void *ctx_state; /* the program type's run state (src/progtypes/progtype.h) */
 	/* results */
 	uint64_t r0;
 	uint64_t insn_executed; /* checked only */

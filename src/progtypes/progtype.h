@@ -1,0 +1,102 @@
+/* Program types: one descriptor per type (decision 3), what the rest of
+ * bpfhost reads about a type: its kernel name, the UAPI context its programs
+ * see, and its BPF_PROG_TEST_RUN. A test run gets the program from its owner
+ * (core) as a prepared vm_run and a way to run it once; the type builds the
+ * context and the memory behind it, runs, and reports as the kernel does.
+ * A run's type-specific state hangs off vm_run.ctx_state and starts with
+ * struct progtype_state, so a helper can tell whose run it serves. */
+#ifndef BPFHOST_PROGTYPES_PROGTYPE_H
+#define BPFHOST_PROGTYPES_PROGTYPE_H
+
+#include <linux/bpf.h>
+#include <stdint.h>
+
+#include "../vm/vm.h"
+
+/* What the owner of a program lends its type's test run. */
+struct progtype_test {
+	/* the program, the kernel helpers, its maps, tail calls and map-in-map
+	 * lookups are set; args, regions and ctx_state are the type's to fill */
+	struct vm_run *run;
+	uint32_t expected_attach_type;
+	/* runs the program once from its own first instruction (a tail call of
+	 * the previous run undone, what it held let go): 0 with run->r0, or
+	 * -EFAULT with run->fault saying why */
+	int (*exec)(struct progtype_test *t);
+	void *owner; /* the owner's, for exec */
+};
+
+struct progtype {
+	const char *name;   /* the kernel's name ("xdp"), as bpftool prints it */
+	uint32_t prog_type; /* BPF_PROG_TYPE_* */
+	uint32_t ctx_size;  /* the UAPI context: sizeof(struct xdp_md), ... */
+	/* BPF_PROG_TEST_RUN with the kernel's checks, semantics and errno: reads
+	 * attr->test, runs through t, writes the results into attr->test and the
+	 * caller's data_out/ctx_out. */
+	int (*test_run)(struct progtype_test *t, union bpf_attr *attr);
+};
+
+extern const struct progtype progtype_xdp;
+
+/* The head of every vm_run.ctx_state. */
+struct progtype_state {
+	uint32_t prog_type;
+};
+
+/* ---- XDP ---- */
+
+/* The frame of an XDP test run, as the kernel's (net/bpf/test_run.c): one
+ * page, the first bytes reserved for the struct xdp_frame the kernel keeps
+ * there, the packet starting XDP_PACKET_HEADROOM (256) in, the last bytes
+ * reserved for the skb_shared_info; data beyond the frame goes to fragments
+ * of a page each (MAX_SKB_FRAGS of them), which the program reaches only
+ * through helpers. Sizes are x86-64's. */
+#define XDP_BUF_FRAME_SIZE 4096u /* PAGE_SIZE */
+#define XDP_BUF_FRAME_HDR 40u	 /* sizeof(struct xdp_frame) */
+#define XDP_BUF_TAILROOM 320u	 /* SKB_DATA_ALIGN(sizeof(struct skb_shared_info)) */
+#define XDP_BUF_MAX_FRAGS 17u	 /* MAX_SKB_FRAGS */
+#define XDP_BUF_ETH_HLEN 14u	 /* ETH_HLEN: what the helpers always leave */
+#define XDP_BUF_MAX_META 255u	 /* skb_shared_info.meta_len is a u8 */
+
+struct xdp_buf_frag {
+	uint8_t *page; /* XDP_BUF_FRAME_SIZE bytes */
+	uint32_t len;
+};
+
+/* The packet of an XDP run, as the kernel's xdp_buff: offsets into frame,
+ * meta <= data <= end. The program reads them from md, whose 32-bit data,
+ * data_end and data_meta hold the real addresses: the frame lives below
+ * 4 GiB. Whoever moves an offset calls xdp_buf_sync. */
+struct xdp_buf {
+	struct progtype_state hdr; /* BPF_PROG_TYPE_XDP */
+	uint8_t *frame;
+	uint32_t meta, data, end;
+	struct xdp_buf_frag frags[XDP_BUF_MAX_FRAGS];
+	uint32_t nr_frags;
+	uint32_t frags_size; /* bytes in frags */
+	struct xdp_md *md;   /* the context the program gets in r1 */
+	size_t region;	     /* run->regions[region]: [meta, end), writable */
+};
+
+/* The XDP run behind vm_run.ctx_state, or NULL if the run is not XDP. */
+static inline struct xdp_buf *xdp_buf_of(const struct vm_run *run)
+{
+	struct progtype_state *s = run->ctx_state;
+
+	return s && s->prog_type == BPF_PROG_TYPE_XDP ? (struct xdp_buf *)s : NULL;
+}
+
+/* After the offsets moved: the context's pointers and the region the checked
+ * interpreter lets the program write follow them. */
+static inline void xdp_buf_sync(struct xdp_buf *b, struct vm_run *run)
+{
+	uint64_t base = (uint64_t)(uintptr_t)b->frame;
+
+	b->md->data = (uint32_t)(base + b->data);
+	b->md->data_end = (uint32_t)(base + b->end);
+	b->md->data_meta = (uint32_t)(base + b->meta);
+	run->regions[b->region].start = base + b->meta;
+	run->regions[b->region].len = b->end - b->meta;
+}
+
+#endif
