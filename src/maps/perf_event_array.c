@@ -831,12 +831,14 @@ static int update(struct bpfmap *m, const void *key, const void *value, uint64_t
 		return -E2BIG;
 	r = perf_ring_from_fd(fd);
 	if (r) {
+		/* the kernel's perf_event_read_local() says EOPNOTSUPP to an
+		 * inherited event */
 		bool inherit = r->hdr->flags & PR_INHERIT;
 
 		if (!inherit)
 			slot_set(m, i, fd, r);
 		perf_ring_put(r);
-		return inherit ? -EINVAL : 0;
+		return inherit ? -EOPNOTSUPP : 0;
 	}
 	if (!is_perf_event(fd))
 		return -EBADF;
