@@ -165,7 +165,9 @@ const char *vm_check_access(const struct vm_run *run, uint64_t addr, uint64_t si
 			i < run->map_cnt ? run->maps[i] : run->extra_maps[i - run->map_cnt];
 
 		if (inside((uint64_t)(uintptr_t)m->data, m->hdr->data_size, addr, size) &&
-		    (!write || !(m->map_flags & BPF_F_RDONLY_PROG)))
+		    /* what the verifier would refuse: writes to a read-only map, reads
+		     * of a write-only one */
+		    !(m->map_flags & (write ? BPF_F_RDONLY_PROG : BPF_F_WRONLY_PROG)))
 			return m->hdr->name[0] ? m->hdr->name : "map";
 	}
 	return NULL;
