@@ -47,7 +47,7 @@ $(BUILD)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 
 # Debian's libbpf, unmodified, routed to bpfhost at link time
 WRAP := -Wl,--wrap=syscall,--wrap=close,--wrap=mmap,--wrap=mmap64,--wrap=epoll_ctl,--wrap=epoll_wait,--wrap=ioctl \
-	-Wl,--wrap=mkdir,--wrap=unlink,--wrap=statfs64
+	-Wl,--wrap=mkdir,--wrap=unlink,--wrap=statfs64,--wrap=munmap
 LIBBPF_LIBS := -l:libbpf.a -lelf -lz
 $(BUILD)/tests/libbpf/%_kernel: tests/libbpf/%.c
 	$(CC) $(ALL_CFLAGS) -DKERNEL_BACKEND $(LDFLAGS) $< $(LIBBPF_LIBS) -o $@ $(LDLIBS)

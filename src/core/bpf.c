@@ -364,8 +364,13 @@ static int map_freeze_cmd(union bpf_attr *attr)
 	map = map_get_fd(attr, O_WRONLY, 0, &o, &err);
 	if (!map)
 		return err;
-	/* freezing takes write access away: a second freeze has none left */
-	if (atomic_exchange(&map->hdr->frozen, 1))
+	/* freezing takes write access away: a second freeze has none left; and
+	 * not while a writable mmap of the values is alive, as the kernel's */
+	if (atomic_load(&map->hdr->frozen))
+		err = -EPERM;
+	else if (atomic_load(&map->hdr->mmap_writers))
+		err = -EBUSY;
+	else if (atomic_exchange(&map->hdr->frozen, 1))
 		err = -EPERM;
 	obj_put(o);
 	return err;

@@ -132,6 +132,104 @@ static void *ringbuf_mmap(mapfd_mmap_fn *real, const struct bpfmap *m, void *add
 	return err ? fail(err) : base;
 }
 
+static bool grow(void **arr, size_t *cap, size_t cnt, size_t size)
+{
+	size_t n = *cap ? *cap * 2 : 8;
+	void *p;
+
+	if (cnt < *cap)
+		return true;
+	p = realloc(*arr, n * size);
+	if (!p)
+		return false;
+	*arr = p;
+	*cap = n;
+	return true;
+}
+
+/* Writable mappings of map values in this process, so that munmap can tell
+ * the map (its mmap_writers count, which MAP_FREEZE reads) one went away. */
+struct writer {
+	uint8_t *addr;
+	size_t len;
+	struct obj *map;
+};
+
+static pthread_mutex_t writers_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct writer *writers;
+static size_t writer_cnt, writer_cap;
+
+/* The kernel's bpf_map_mmap for mmapable arrays: shared only; PROT_WRITE
+ * refused on a frozen map (EPERM) or a BPF_F_RDONLY_PROG one (EACCES); a
+ * read-only view maps a read-only reopen of the file, so that mprotect cannot
+ * make it writable (the kernel clears VM_MAYWRITE); writable views count. */
+static void *values_mmap(mapfd_mmap_fn *real, int fd, long shift, void *addr, size_t len, int prot,
+			 int flags, off_t off)
+{
+	int type = flags & MAP_TYPE, mfd = fd, err = 0;
+	struct obj *o = NULL;
+	struct bpfmap *m;
+	char path[64];
+	void *p;
+
+	o = obj_from_fd(fd, OBJ_MAP, NULL, &err);
+	if (!o)
+		return real(addr, len, prot, flags, fd, off + shift);
+	m = map_of(o);
+	if (type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+		err = EINVAL;
+	else if ((prot & PROT_WRITE) && atomic_load(&m->hdr->frozen))
+		err = EPERM;
+	else if ((prot & PROT_WRITE) && (m->map_flags & BPF_F_RDONLY_PROG))
+		err = EACCES;
+	if (err) {
+		obj_put(o);
+		return fail(err);
+	}
+	if (!(prot & PROT_WRITE)) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		mfd = open(path, O_RDONLY | O_CLOEXEC);
+		if (mfd < 0)
+			mfd = fd;
+	}
+	p = real(addr, len, prot, flags, mfd, off + shift);
+	if (mfd != fd)
+		close(mfd);
+	if (p == MAP_FAILED || !(prot & PROT_WRITE)) {
+		obj_put(o);
+		return p;
+	}
+	pthread_mutex_lock(&writers_lock);
+	if (grow((void **)&writers, &writer_cap, writer_cnt, sizeof(*writers))) {
+		writers[writer_cnt++] = (struct writer){p, len, o};
+		atomic_fetch_add(&m->hdr->mmap_writers, 1);
+		o = NULL;
+	}
+	pthread_mutex_unlock(&writers_lock);
+	obj_put(o); /* not tracked (no memory): the mapping is not counted either */
+	return p;
+}
+
+void mapfd_munmap(void *addr, size_t len)
+{
+	uint8_t *a = addr;
+
+	pthread_mutex_lock(&writers_lock);
+	for (size_t i = 0; i < writer_cnt;) {
+		struct writer *w = &writers[i];
+
+		/* a writable mapping goes away when its first page does */
+		if (w->addr >= a && w->addr < a + len) {
+			atomic_fetch_sub(&map_of(w->map)->hdr->mmap_writers, 1);
+			obj_put(w->map);
+			writers[i] = writers[--writer_cnt];
+			continue;
+		}
+		i++;
+	}
+	pthread_mutex_unlock(&writers_lock);
+}
+
 void *mapfd_mmap(mapfd_mmap_fn *real, void *addr, size_t len, int prot, int flags, int fd,
 		 off_t off)
 {
@@ -160,7 +258,9 @@ void *mapfd_mmap(mapfd_mmap_fn *real, void *addr, size_t len, int prot, int flag
 			return p;
 		}
 	}
-	return real(addr, len, prot, flags, fd, off + shift);
+	if (shift)
+		return values_mmap(real, fd, shift, addr, len, prot, flags, off);
+	return real(addr, len, prot, flags, fd, off);
 }
 
 /* ---- epoll ---- */
@@ -197,21 +297,6 @@ static struct epset *set_find(int epfd)
 		if (sets[i].epfd == epfd)
 			return &sets[i];
 	return NULL;
-}
-
-static bool grow(void **arr, size_t *cap, size_t cnt, size_t size)
-{
-	size_t n = *cap ? *cap * 2 : 8;
-	void *p;
-
-	if (cnt < *cap)
-		return true;
-	p = realloc(*arr, n * size);
-	if (!p)
-		return false;
-	*arr = p;
-	*cap = n;
-	return true;
 }
 
 /* The fds in the real epoll set, from /proc/self/fdinfo ("tfd:" lines). */

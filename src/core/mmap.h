@@ -16,6 +16,9 @@ typedef int mapfd_epoll_wait_fn(int epfd, struct epoll_event *events, int maxeve
  * a map goes to real unchanged. */
 void *mapfd_mmap(mapfd_mmap_fn *real, void *addr, size_t len, int prot, int flags, int fd,
 		 off_t off);
+/* munmap() of [addr, addr + len) is about to happen: writable mappings of
+ * map values there stop counting (MAP_FREEZE refuses while any is alive). */
+void mapfd_munmap(void *addr, size_t len);
 /* epoll_ctl(): a ring buffer fd joins (leaves, changes in) this process's
  * table of watched rings; any other fd goes to real. */
 int mapfd_epoll_ctl(mapfd_epoll_ctl_fn *real, int epfd, int op, int fd, struct epoll_event *ev);

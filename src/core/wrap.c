@@ -22,6 +22,8 @@
 #include "perf.h"
 #include "pin.h"
 
+int __real_munmap(void *addr, size_t len);
+int __wrap_munmap(void *addr, size_t len);
 int __real_mkdir(const char *path, mode_t mode);
 int __wrap_mkdir(const char *path, mode_t mode);
 int __real_unlink(const char *path);
@@ -42,6 +44,12 @@ int __real_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int t
 int __wrap_epoll_wait(int epfd, struct epoll_event *events, int maxevents, int timeout);
 int __real_ioctl(int fd, unsigned long req, ...);
 int __wrap_ioctl(int fd, unsigned long req, ...);
+
+int __wrap_munmap(void *addr, size_t len)
+{
+	mapfd_munmap(addr, len);
+	return __real_munmap(addr, len);
+}
 
 /* Pins live in the object directory: libbpf's mkdir of a pin's directory,
  * its unlink of a pin, and its statfs check for bpffs land there. */

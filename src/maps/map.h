@@ -43,11 +43,12 @@ struct map_hdr {
 	uint64_t data_off; /* page-aligned start of the type's storage */
 	uint64_t data_size;
 	atomic_uint frozen;
-	atomic_uint lock;      /* a general lock for types that need one */
-	uint64_t state[32];    /* the type's own counters, by its own names */
-	atomic_uint id;	       /* the map's id, the same in every process (set by core) */
-	uint32_t btf_id;       /* the BTF object describing key and value (0: none) */
-	int32_t spin_lock_off; /* -1: the value has no bpf_spin_lock */
+	atomic_uint lock;	  /* a general lock for types that need one */
+	uint64_t state[32];	  /* the type's own counters, by its own names */
+	atomic_uint id;		  /* the map's id, the same in every process (set by core) */
+	uint32_t btf_id;	  /* the BTF object describing key and value (0: none) */
+	int32_t spin_lock_off;	  /* -1: the value has no bpf_spin_lock */
+	atomic_uint mmap_writers; /* live writable mmaps of the values (MAP_FREEZE: EBUSY) */
 };
 
 struct bpfmap {

@@ -167,6 +167,14 @@ EXPORT void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t o
 	return shifted_mmap(real_mmap64, addr, len, prot, flags, fd, off);
 }
 
+EXPORT int munmap(void *addr, size_t len)
+{
+	REAL(munmap);
+	if (!inside)
+		mapfd_munmap(addr, len);
+	return real_munmap(addr, len);
+}
+
 EXPORT int dup(int fd)
 {
 	int fd2;
