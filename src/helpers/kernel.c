@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../maps/map.h"
+#include "memory.h"
 #include "../maps/perf_event_array.h"
 #include "../maps/ringbuf.h"
 #include "../progtypes/progtype.h"
@@ -514,6 +515,22 @@ static const struct vm_helper helpers[] = {
 				    map_peek_elem,
 				    {VM_ARG_MAP, VM_ARG_MAP_VALUE_OUT}},
 	[BPF_FUNC_loop] = {"bpf_loop", loop, {0}},
+	[BPF_FUNC_probe_read] = {"bpf_probe_read", helper_probe_read, {VM_ARG_MEM_RW, VM_ARG_SIZE}},
+	[BPF_FUNC_probe_read_str] = {"bpf_probe_read_str",
+				     helper_probe_read_str,
+				     {VM_ARG_MEM_RW, VM_ARG_SIZE}},
+	[BPF_FUNC_probe_read_user] = {"bpf_probe_read_user",
+				      helper_probe_read,
+				      {VM_ARG_MEM_RW, VM_ARG_SIZE}},
+	[BPF_FUNC_probe_read_kernel] = {"bpf_probe_read_kernel",
+					helper_probe_read,
+					{VM_ARG_MEM_RW, VM_ARG_SIZE}},
+	[BPF_FUNC_probe_read_user_str] = {"bpf_probe_read_user_str",
+					  helper_probe_read_str,
+					  {VM_ARG_MEM_RW, VM_ARG_SIZE}},
+	[BPF_FUNC_probe_read_kernel_str] = {"bpf_probe_read_kernel_str",
+					    helper_probe_read_str,
+					    {VM_ARG_MEM_RW, VM_ARG_SIZE}},
 	[BPF_FUNC_for_each_map_elem] = {"bpf_for_each_map_elem", for_each_map_elem, {VM_ARG_MAP}},
 	[BPF_FUNC_tail_call] = {"bpf_tail_call", tail_call, {0, VM_ARG_MAP, 0}, true},
 	[BPF_FUNC_ktime_get_ns] = {"bpf_ktime_get_ns", ktime_get_ns, {0}},
