@@ -46,12 +46,15 @@ echo "$out" | grep -q "Not found" || fail "lookup of a deleted key: $out"
 
 has "prog load" "" B prog load "$build/tests/bpf/maps.bpf.o" /sys/fs/bpf/p
 has "prog show" "syscall  name count .* gpl" B prog show
+has "prog BTF" "btf_id [0-9]+" B prog show pinned /sys/fs/bpf/p
 has "prog show maps" "map_ids [0-9]+,[0-9]+,[0-9]+,[0-9]+,[0-9]+,[0-9]+$" B prog show pinned /sys/fs/bpf/p
 # (bpftool reads all of /proc/kallsyms for a dump, growing a buffer by realloc:
 # minutes under ASan's allocator, so the sanitizer build leaves the dump out)
 if [ $asan -eq 0 ]; then
 	has "prog dump xlated" "call bpf_map_lookup_elem#1" B prog dump xlated pinned /sys/fs/bpf/p
 	has "prog dump maps" "r1 = map\[id:[0-9]+\]" B prog dump xlated pinned /sys/fs/bpf/p
+	has "prog dump source lines (line_info)" "^; int count\(struct args \*ctx\)" \
+		B prog dump xlated pinned /sys/fs/bpf/p
 fi
 has "program maps listed" "queue  name keys" B map show
 has "BTF of a map" "btf_id [0-9]+" B map show name counts

@@ -580,6 +580,29 @@ static int prog_info(struct bpfprog *prog, union bpf_attr *attr)
 	info.gpl_compatible = prog->gpl;
 	info.nr_map_ids = prog->map_cnt + prog->bound_cnt;
 	info.xlated_prog_len = prog->insn_cnt * (uint32_t)sizeof(struct bpf_insn);
+	info.btf_id = prog->btf_id;
+	info.nr_func_info = prog->nr_func_info;
+	info.func_info_rec_size = sizeof(struct bpf_func_info);
+	info.nr_line_info = prog->nr_line_info;
+	info.line_info_rec_size = sizeof(struct bpf_line_info);
+	if (user.nr_func_info && user.func_info) {
+		if (user.func_info_rec_size != sizeof(struct bpf_func_info))
+			return -EINVAL;
+		memcpy(uptr(user.func_info), prog->func_info,
+		       (size_t)(user.nr_func_info < prog->nr_func_info ? user.nr_func_info
+								       : prog->nr_func_info) *
+			       sizeof(struct bpf_func_info));
+		info.func_info = user.func_info;
+	}
+	if (user.nr_line_info && user.line_info) {
+		if (user.line_info_rec_size != sizeof(struct bpf_line_info))
+			return -EINVAL;
+		memcpy(uptr(user.line_info), prog->line_info,
+		       (size_t)(user.nr_line_info < prog->nr_line_info ? user.nr_line_info
+								       : prog->nr_line_info) *
+			       sizeof(struct bpf_line_info));
+		info.line_info = user.line_info;
+	}
 	if (user.nr_map_ids && user.map_ids) {
 		uint32_t *ids = uptr(user.map_ids);
 

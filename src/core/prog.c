@@ -31,6 +31,8 @@ static void prog_free(struct obj *obj)
 	free(prog->maps);
 	free(prog->map_objs);
 	free(prog->bound);
+	free(prog->func_info);
+	free(prog->line_info);
 	vm_prog_free(prog->vm);
 	free(prog->insns);
 	free(prog->dump);
@@ -263,8 +265,16 @@ static int write_file(const struct bpfprog *prog, int fd)
 	memcpy(h.name, prog->name, sizeof(h.name));
 	memcpy(h.tag, prog->tag, sizeof(h.tag));
 	h.gpl = prog->gpl;
+	h.btf_id = prog->btf_id;
+	h.nr_func_info = prog->nr_func_info;
+	h.nr_line_info = prog->nr_line_info;
+	size_t fi = (size_t)prog->nr_func_info * sizeof(*prog->func_info);
+	size_t li = (size_t)prog->nr_line_info * sizeof(*prog->line_info);
+
 	if (pwrite(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
-	    pwrite(fd, prog->dump, bytes, sizeof(h)) != (ssize_t)bytes)
+	    pwrite(fd, prog->dump, bytes, sizeof(h)) != (ssize_t)bytes ||
+	    (fi && pwrite(fd, prog->func_info, fi, (off_t)(sizeof(h) + bytes)) != (ssize_t)fi) ||
+	    (li && pwrite(fd, prog->line_info, li, (off_t)(sizeof(h) + bytes + fi)) != (ssize_t)li))
 		return -EIO;
 	return 0;
 }
@@ -302,8 +312,101 @@ static int finish(struct bpfprog *prog, const union bpf_attr *attr, struct ulog 
 			return err;
 		}
 		obj_publish(&prog->obj);
+		if (prog->btf_id) { /* the program's BTF lives as long as the program */
+			struct obj *btf = obj_by_id(OBJ_BTF, prog->btf_id);
+
+			if (btf) {
+				obj_hold(OBJ_PROG, prog->obj.id, btf);
+				obj_put(btf);
+			}
+		}
 	}
 	*out = prog;
+	return 0;
+}
+
+/* User records of rec_size bytes (at least the kernel's size, a multiple of 4,
+ * any extra bytes zero, as the kernel's) into kernel-sized ones. */
+static int copy_records(void **out, uint64_t user, uint32_t cnt, uint32_t rec_size, uint32_t size,
+			struct ulog *log, const char *what)
+{
+	const uint8_t *u = (const uint8_t *)(uintptr_t)user;
+	uint8_t *k;
+
+	if (rec_size < size || rec_size > 256 || rec_size % 4) {
+		ulog_printf(log, "invalid %s rec size %u\n", what, rec_size);
+		return -EINVAL;
+	}
+	if (!u)
+		return -EFAULT;
+	k = malloc((size_t)cnt * size);
+	if (!k)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < cnt; i++) {
+		for (uint32_t b = size; b < rec_size; b++) {
+			if (u[(size_t)i * rec_size + b]) {
+				ulog_printf(log, "%s record %u: nonzero tail\n", what, i);
+				free(k);
+				return -EINVAL;
+			}
+		}
+		memcpy(k + (size_t)i * size, u + (size_t)i * rec_size, size);
+	}
+	*out = k;
+	return 0;
+}
+
+/* prog_btf_fd, func_info and line_info, kept for bpftool's dumps (source
+ * lines) and for the verifier log: checked as far as their shape. */
+static int copy_btf_info(struct bpfprog *prog, const union bpf_attr *attr, struct ulog *log)
+{
+	struct obj *btf;
+	int err = 0;
+
+	if ((attr->func_info_cnt || attr->line_info_cnt) && !attr->prog_btf_fd) {
+		ulog_printf(log, "func_info and line_info need prog_btf_fd\n");
+		return -EINVAL;
+	}
+	if (!attr->prog_btf_fd)
+		return 0;
+	btf = obj_from_fd((int)attr->prog_btf_fd, OBJ_BTF, NULL, &err);
+	if (!btf)
+		return err == -EINVAL ? -EINVAL : -EBADF;
+	prog->btf_id = btf->id;
+	obj_put(btf);
+	if (attr->func_info_cnt) {
+		err = copy_records((void **)&prog->func_info, attr->func_info, attr->func_info_cnt,
+				   attr->func_info_rec_size, sizeof(struct bpf_func_info), log,
+				   "func_info");
+		if (err)
+			return err;
+		prog->nr_func_info = attr->func_info_cnt;
+		if (prog->func_info[0].insn_off) {
+			ulog_printf(log, "nonzero insn_off %u for the first func info record\n",
+				    prog->func_info[0].insn_off);
+			return -EINVAL;
+		}
+	}
+	if (attr->line_info_cnt) {
+		err = copy_records((void **)&prog->line_info, attr->line_info, attr->line_info_cnt,
+				   attr->line_info_rec_size, sizeof(struct bpf_line_info), log,
+				   "line_info");
+		if (err)
+			return err;
+		prog->nr_line_info = attr->line_info_cnt;
+		for (uint32_t i = 0; i < prog->nr_line_info; i++) {
+			if (prog->line_info[i].insn_off >= prog->insn_cnt ||
+			    (i && prog->line_info[i].insn_off < prog->line_info[i - 1].insn_off)) {
+				ulog_printf(log,
+					    "Invalid line_info[%u].insn_off:%u (prev_offset:%u "
+					    "prog->len:%u)\n",
+					    i, prog->line_info[i].insn_off,
+					    i ? prog->line_info[i - 1].insn_off : 0,
+					    prog->insn_cnt);
+				return -EINVAL;
+			}
+		}
+	}
 	return 0;
 }
 
@@ -378,11 +481,33 @@ int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out
 	err = copy_in(attr, prog, log);
 	if (!err)
 		err = compute_tag(prog);
+	if (!err)
+		err = copy_btf_info(prog, attr, log);
 	if (err) {
 		prog_free(&prog->obj);
 		return err;
 	}
 	return finish(prog, attr, log, -1, 0, out);
+}
+
+/* The func and line info records stored after the instructions. */
+static int read_infos(struct bpfprog *prog, int fd, const struct prog_file_hdr *h, size_t bytes)
+{
+	size_t fi = (size_t)h->nr_func_info * sizeof(struct bpf_func_info);
+	size_t li = (size_t)h->nr_line_info * sizeof(struct bpf_line_info);
+
+	if (h->nr_func_info > MAX_INSNS || h->nr_line_info > MAX_INSNS)
+		return -EINVAL;
+	prog->func_info = fi ? malloc(fi) : NULL;
+	prog->line_info = li ? malloc(li) : NULL;
+	if ((fi && (!prog->func_info ||
+		    pread(fd, prog->func_info, fi, (off_t)(sizeof(*h) + bytes)) != (ssize_t)fi)) ||
+	    (li && (!prog->line_info || pread(fd, prog->line_info, li,
+					      (off_t)(sizeof(*h) + bytes + fi)) != (ssize_t)li)))
+		return -EINVAL;
+	prog->nr_func_info = h->nr_func_info;
+	prog->nr_line_info = h->nr_line_info;
+	return 0;
 }
 
 int prog_open_file(int fd, struct bpfprog **out)
@@ -419,6 +544,12 @@ int prog_open_file(int fd, struct bpfprog **out)
 	prog->gpl = h.gpl;
 	memcpy(prog->name, h.name, sizeof(prog->name));
 	memcpy(prog->tag, h.tag, sizeof(prog->tag));
+	prog->btf_id = h.btf_id;
+	if (read_infos(prog, fd, &h, bytes)) {
+		close(fd);
+		prog_free(&prog->obj);
+		return -EINVAL;
+	}
 	prog->maps_by_id = true;
 	return finish(prog, NULL, NULL, fd, h.id, out);
 }

@@ -33,10 +33,15 @@ struct bpfprog {
 	uint64_t load_time_ns; /* CLOCK_BOOTTIME, as bpf_prog_info.load_time */
 	uint32_t uid;
 	uint8_t tag[8];
-	bool maps_by_id; /* LD_IMM64 name maps by id (a program read back from its file) */
+	bool maps_by_id;
+	uint32_t btf_id;		 /* prog_btf_fd's object (0: none) */
+	struct bpf_func_info *func_info; /* kernel-sized records (8 bytes) */
+	uint32_t nr_func_info;
+	struct bpf_line_info *line_info; /* kernel-sized records (16 bytes) */
+	uint32_t nr_line_info; /* LD_IMM64 name maps by id (a program read back from its file) */
 };
 
-#define PROG_MAGIC "BPFHPRG1"
+#define PROG_MAGIC "BPFHPRG2" /* 2: BTF, func and line info */
 
 /* The file of a program: this header, then insn_cnt instructions in dump form. */
 struct prog_file_hdr {
@@ -51,7 +56,10 @@ struct prog_file_hdr {
 	char name[BPF_OBJ_NAME_LEN];
 	uint8_t tag[8];
 	uint8_t gpl;
-	uint8_t pad[7];
+	uint8_t pad[3];
+	uint32_t btf_id; /* then func_info and line_info records follow the instructions */
+	uint32_t nr_func_info;
+	uint32_t nr_line_info;
 };
 
 static inline struct bpfprog *prog_of(struct obj *obj)
