@@ -161,4 +161,15 @@ if [ -f "$OBJ" ]; then
 	unset BPFHOST_DIR
 fi
 
+# trace: what a program wrote with bpf_trace_printk in another process
+TP=$(dirname "$B")/tests/libbpf/test_printk
+if [ -x "$TP" ]; then
+	export BPFHOST_DIR="$T/trace"
+	"$TP" "$(dirname "$B")/tests/bpf/printk.bpf.o" >/dev/null || fail "test_printk"
+	expect "trace" 0 "bpf_trace_printk: n=-42 x=beef s=str" "" -- "$B" trace --clear
+	expect "trace cleared" 0 "" "" -- sh -c "[ -z \"\$(\"$B\" trace)\" ]"
+	expect "trace bad argument" 1 "" "trace: unexpected argument 'x'" -- "$B" trace x
+	unset BPFHOST_DIR
+fi
+
 [ $fails -eq 0 ]

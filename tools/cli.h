@@ -13,6 +13,7 @@ int cmd_disasm(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
 int cmd_map(int argc, char **argv);
 int cmd_prog(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
 
 /* -j: print JSON */
 extern int cli_json;

@@ -13,6 +13,7 @@
 
 #include "../maps/map.h"
 #include "memory.h"
+#include "trace.h"
 #include "../maps/perf_event_array.h"
 #include "../maps/ringbuf.h"
 #include "../progtypes/progtype.h"
@@ -515,6 +516,12 @@ static const struct vm_helper helpers[] = {
 				    map_peek_elem,
 				    {VM_ARG_MAP, VM_ARG_MAP_VALUE_OUT}},
 	[BPF_FUNC_loop] = {"bpf_loop", loop, {0}},
+	[BPF_FUNC_trace_printk] = {"bpf_trace_printk",
+				   helper_trace_printk,
+				   {VM_ARG_MEM_RO, VM_ARG_SIZE}},
+	[BPF_FUNC_get_current_comm] = {"bpf_get_current_comm",
+				       helper_get_current_comm,
+				       {VM_ARG_MEM_RW, VM_ARG_SIZE}},
 	[BPF_FUNC_probe_read] = {"bpf_probe_read", helper_probe_read, {VM_ARG_MEM_RW, VM_ARG_SIZE}},
 	[BPF_FUNC_probe_read_str] = {"bpf_probe_read_str",
 				     helper_probe_read_str,

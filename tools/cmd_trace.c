@@ -1,0 +1,58 @@
+/* bpfhost trace: the lines programs wrote with bpf_trace_printk, from the
+ * object directory's trace_pipe (every process appends there). */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../src/core/obj.h"
+#include "cli.h"
+
+static const char trace_help[] =
+	"usage: bpfhost trace [--follow] [--clear]\n"
+	"Prints what programs wrote with bpf_trace_printk (the object directory's\n"
+	"trace_pipe). --follow keeps printing new lines until interrupted; --clear\n"
+	"empties it after printing.\n";
+
+int cmd_trace(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"follow", no_argument, NULL, 'f'},
+		{"clear", no_argument, NULL, 'c'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int follow = 0, clear = 0, c, fd;
+	char path[600], buf[4096];
+	ssize_t n;
+
+	while ((c = getopt_long(argc, argv, "fch", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': follow = 1; break;
+		case 'c': clear = 1; break;
+		case 'h': fputs(trace_help, stdout); return 0;
+		default: fputs(trace_help, stderr); return 2;
+		}
+	}
+	if (optind < argc)
+		return cli_error("trace: unexpected argument '%s'", argv[optind]);
+	snprintf(path, sizeof(path), "%s/trace_pipe", obj_dir());
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return cli_error("trace: cannot open %s: %s", path, strerror(errno));
+	for (;;) {
+		while ((n = read(fd, buf, sizeof(buf))) > 0)
+			if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+				break;
+		fflush(stdout);
+		if (!follow)
+			break;
+		usleep(100000);
+	}
+	if (clear && ftruncate(fd, 0))
+		return cli_error("trace: cannot clear %s: %s", path, strerror(errno));
+	close(fd);
+	return 0;
+}
