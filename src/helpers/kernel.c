@@ -4,6 +4,7 @@
 #include "kernel.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "../maps/map.h"
 #include "memory.h"
+#include "str.h"
 #include "trace.h"
 #include "../maps/perf_event_array.h"
 #include "../maps/ringbuf.h"
@@ -227,6 +229,31 @@ static uint64_t ktime_get_coarse_ns(uint64_t a, uint64_t b, uint64_t c, uint64_t
 	UNUSED5(a, b, c, d, e);
 	(void)run;
 	return clock_ns(CLOCK_MONOTONIC_COARSE);
+}
+
+/* Jiffies at Debian's CONFIG_HZ=250, counted from the kernel's
+ * INITIAL_JIFFIES (five minutes before the 32-bit wrap) since boot. */
+static uint64_t jiffies64(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+			  struct vm_run *run)
+{
+	enum { HZ = 250 };
+
+	UNUSED5(a, b, c, d, e);
+	(void)run;
+	return (uint64_t)(uint32_t)(-300 * HZ) +
+	       clock_ns(CLOCK_MONOTONIC_COARSE) / (1000000000 / HZ);
+}
+
+static uint64_t get_numa_node_id(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+				 struct vm_run *run)
+{
+	unsigned int cpu, node = 0;
+
+	UNUSED5(a, b, c, d, e);
+	(void)run;
+	if (getcpu(&cpu, &node))
+		node = 0;
+	return node;
 }
 
 /* ---- ring buffers ---- */
@@ -547,6 +574,17 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_get_current_uid_gid] = {"bpf_get_current_uid_gid", get_current_uid_gid, {0}},
 	[BPF_FUNC_ktime_get_boot_ns] = {"bpf_ktime_get_boot_ns", ktime_get_boot_ns, {0}},
 	[BPF_FUNC_ktime_get_coarse_ns] = {"bpf_ktime_get_coarse_ns", ktime_get_coarse_ns, {0}},
+	[BPF_FUNC_jiffies64] = {"bpf_jiffies64", jiffies64, {0}},
+	[BPF_FUNC_get_numa_node_id] = {"bpf_get_numa_node_id", get_numa_node_id, {0}},
+	[BPF_FUNC_strncmp] = {"bpf_strncmp",
+			      helper_strncmp,
+			      {VM_ARG_MEM_RO, VM_ARG_SIZE, VM_ARG_STR}},
+	[BPF_FUNC_strtol] = {"bpf_strtol",
+			     helper_strtol,
+			     {VM_ARG_MEM_RO, VM_ARG_SIZE, VM_ARG_ANYTHING, VM_ARG_LONG_OUT}},
+	[BPF_FUNC_strtoul] = {"bpf_strtoul",
+			      helper_strtoul,
+			      {VM_ARG_MEM_RO, VM_ARG_SIZE, VM_ARG_ANYTHING, VM_ARG_LONG_OUT}},
 	[BPF_FUNC_perf_event_output] = {"bpf_perf_event_output",
 					perf_event_output,
 					{VM_ARG_ANYTHING, VM_ARG_ANYTHING, VM_ARG_ANYTHING,

@@ -306,6 +306,10 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 			     vm_check_access(run, a, size, h->args[i] == VM_ARG_MEM_RW) != NULL;
 			break;
 		case VM_ARG_STR: ok = string_ok(run, a); break;
+		case VM_ARG_LONG_OUT:
+			size = 8;
+			ok = vm_check_access(run, a, size, true) != NULL;
+			break;
 		case VM_ARG_ANYTHING:
 		case VM_ARG_SIZE: break;
 		}
@@ -315,12 +319,15 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 					    "program uses",
 					    h->name, i + 1, (unsigned long long)a);
 		if (!ok)
-			return vm_fault_set(run, VM_FAULT_HELPER_ARG, pc, a, (uint32_t)size,
-					    "helper %s: argument R%d (0x%llx, size %llu) is not "
-					    "memory the program may %s",
-					    h->name, i + 1, (unsigned long long)a,
-					    (unsigned long long)size,
-					    h->args[i] == VM_ARG_MEM_RW ? "write" : "read");
+			return vm_fault_set(
+				run, VM_FAULT_HELPER_ARG, pc, a, (uint32_t)size,
+				"helper %s: argument R%d (0x%llx, size %llu) is not "
+				"memory the program may %s",
+				h->name, i + 1, (unsigned long long)a, (unsigned long long)size,
+				h->args[i] == VM_ARG_MEM_RW || h->args[i] == VM_ARG_MAP_VALUE_OUT ||
+						h->args[i] == VM_ARG_LONG_OUT
+					? "write"
+					: "read");
 	}
 	return 0;
 }

@@ -35,6 +35,7 @@ enum vm_arg {
 	VM_ARG_MAP_KEY,	      /* key_size bytes of readable memory, for the map in r1 */
 	VM_ARG_MAP_VALUE,     /* value_size bytes of readable memory, for the map in r1 */
 	VM_ARG_MAP_VALUE_OUT, /* value_size bytes the helper writes, for the map in r1 */
+	VM_ARG_LONG_OUT,      /* 8 bytes the helper writes (a long result) */
 };
 
 struct vm_helper {
