@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../maps/map.h"
+#include "csum.h"
 #include "memory.h"
 #include "str.h"
 #include "trace.h"
@@ -574,6 +575,9 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_get_current_uid_gid] = {"bpf_get_current_uid_gid", get_current_uid_gid, {0}},
 	[BPF_FUNC_ktime_get_boot_ns] = {"bpf_ktime_get_boot_ns", ktime_get_boot_ns, {0}},
 	[BPF_FUNC_ktime_get_coarse_ns] = {"bpf_ktime_get_coarse_ns", ktime_get_coarse_ns, {0}},
+	[BPF_FUNC_csum_diff] = {"bpf_csum_diff",
+				helper_csum_diff,
+				{VM_ARG_MEM_RO, VM_ARG_SIZE, VM_ARG_MEM_RO, VM_ARG_SIZE}},
 	[BPF_FUNC_jiffies64] = {"bpf_jiffies64", jiffies64, {0}},
 	[BPF_FUNC_get_numa_node_id] = {"bpf_get_numa_node_id", get_numa_node_id, {0}},
 	[BPF_FUNC_strncmp] = {"bpf_strncmp",
