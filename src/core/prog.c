@@ -223,6 +223,13 @@ static int check_helpers(const struct bpfprog *prog, struct ulog *log)
 				    i, in->imm);
 			return -EINVAL;
 		}
+		if (!progtype_helper_allowed(prog->prog_type, in->imm)) {
+			ulog_printf(log,
+				    "insn %u: program of this type (%s) cannot use helper %s#%d\n",
+				    i, prog_type_name(prog->prog_type), t.helpers[in->imm].name,
+				    in->imm);
+			return -EINVAL;
+		}
 	}
 	return 0;
 }

@@ -9,6 +9,7 @@
 #define BPFHOST_PROGTYPES_PROGTYPE_H
 
 #include <linux/bpf.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../vm/vm.h"
@@ -37,6 +38,10 @@ struct progtype {
 };
 
 extern const struct progtype progtype_xdp;
+
+/* Whether a program of the type may call helper id, as the kernel decides
+ * (src/progtypes/helpers.c); true for types without a list yet. */
+bool progtype_helper_allowed(uint32_t prog_type, int32_t id);
 
 /* The head of every vm_run.ctx_state. */
 struct progtype_state {
