@@ -232,6 +232,14 @@ static uint64_t ktime_get_coarse_ns(uint64_t a, uint64_t b, uint64_t c, uint64_t
 	return clock_ns(CLOCK_MONOTONIC_COARSE);
 }
 
+static uint64_t ktime_get_tai_ns(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+				 struct vm_run *run)
+{
+	UNUSED5(a, b, c, d, e);
+	(void)run;
+	return clock_ns(CLOCK_TAI);
+}
+
 /* Jiffies at Debian's CONFIG_HZ=250, counted from the kernel's
  * INITIAL_JIFFIES (five minutes before the 32-bit wrap) since boot. */
 static uint64_t jiffies64(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
@@ -585,6 +593,7 @@ static const struct vm_helper helpers[] = {
 			       helper_snprintf,
 			       {VM_ARG_MEM_RW, VM_ARG_SIZE, VM_ARG_STR, VM_ARG_MEM_RO,
 				VM_ARG_SIZE}},
+	[BPF_FUNC_ktime_get_tai_ns] = {"bpf_ktime_get_tai_ns", ktime_get_tai_ns, {0}},
 	[BPF_FUNC_jiffies64] = {"bpf_jiffies64", jiffies64, {0}},
 	[BPF_FUNC_get_numa_node_id] = {"bpf_get_numa_node_id", get_numa_node_id, {0}},
 	[BPF_FUNC_strncmp] = {"bpf_strncmp",

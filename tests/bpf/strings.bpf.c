@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* bpf_strtol, bpf_strtoul and bpf_strncmp over inputs the caller gives;
- * bpf_jiffies64 and bpf_get_numa_node_id. */
+ * bpf_jiffies64, bpf_get_numa_node_id and bpf_ktime_get_tai_ns. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -16,6 +16,7 @@ struct args {
 	__s64 cmp[4];
 	__u64 jiffies[2];
 	__u64 numa;
+	__u64 tai;
 };
 
 SEC("syscall")
@@ -45,6 +46,7 @@ int parse(struct args *ctx)
 	ctx->jiffies[0] = bpf_jiffies64();
 	ctx->jiffies[1] = bpf_jiffies64();
 	ctx->numa = bpf_get_numa_node_id();
+	ctx->tai = bpf_ktime_get_tai_ns();
 	return 0;
 }
 

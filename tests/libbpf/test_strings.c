@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../unit/test_util.h"
 
@@ -23,6 +24,7 @@ struct args {
 	__s64 cmp[4];
 	__u64 jiffies[2];
 	__u64 numa;
+	__u64 tai;
 };
 
 /* input, flags; strtol's result and value; strtoul's result and value
@@ -81,6 +83,9 @@ int main(int argc, char **argv)
 		a.flags[i] = cases[i].flags;
 	}
 	/* a syscall program's context is copied back into ctx_in */
+	struct timespec before, after;
+
+	clock_gettime(CLOCK_REALTIME, &before);
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &a, .ctx_size_in = sizeof(a));
 	CHECK(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) == 0, "run");
 	for (int i = 0; i < NCASES; i++) {
@@ -101,6 +106,13 @@ int main(int argc, char **argv)
 	CHECK(a.jiffies[0] >= (1ull << 32) - 300000 && a.jiffies[1] >= a.jiffies[0],
 	      "jiffies64: %llu then %llu", (unsigned long long)a.jiffies[0],
 	      (unsigned long long)a.jiffies[1]);
+	clock_gettime(CLOCK_REALTIME, &after);
+	/* TAI is UTC plus an offset of 0 to 37 s: not before the run started (in
+	 * UTC), not more than 37 s after it ended */
+	CHECK(a.tai >= (__u64)before.tv_sec * 1000000000 + (__u64)before.tv_nsec &&
+		      a.tai <= ((__u64)after.tv_sec + 38) * 1000000000,
+	      "ktime_get_tai_ns %llu, realtime %lld s", (unsigned long long)a.tai,
+	      (long long)before.tv_sec);
 	CHECK(a.numa < 1024, "numa node %llu", (unsigned long long)a.numa);
 	bpf_object__close(obj);
 	return TEST_DONE();
