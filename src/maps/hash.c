@@ -424,18 +424,3 @@ const struct map_ops map_hash_ops = {
 	.prog_delete = prog_delete,
 	.prog_for_each = prog_for_each,
 };
-
-const struct map_ops map_percpu_hash_ops = {
-	.check = check,
-	.data_size = data_size,
-	.init = init,
-	.lookup = lookup,
-	.update = update,
-	.delete = delete,
-	.get_next_key = get_next_key,
-	.lookup_and_delete = lookup_and_delete,
-	.prog_lookup = prog_lookup,
-	.prog_update = prog_update,
-	.prog_delete = prog_delete,
-	.prog_for_each = prog_for_each,
-};

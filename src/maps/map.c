@@ -17,12 +17,14 @@
 #include "../util/name.h"
 
 extern const struct map_ops map_prog_array_ops;
-extern const struct map_ops map_array_of_maps_ops, map_hash_of_maps_ops;
-extern const struct map_ops map_array_ops, map_percpu_array_ops;
-extern const struct map_ops map_hash_ops, map_percpu_hash_ops;
-extern const struct map_ops map_lru_hash_ops, map_lru_percpu_hash_ops;
+/* a per-CPU variant shares its type's ops (they read the map type), as do
+ * the two maps of maps and the queue and the stack */
+extern const struct map_ops map_of_maps_ops;
+extern const struct map_ops map_array_ops;
+extern const struct map_ops map_hash_ops;
+extern const struct map_ops map_lru_hash_ops;
 extern const struct map_ops map_lpm_trie_ops;
-extern const struct map_ops map_queue_ops, map_stack_ops;
+extern const struct map_ops map_queue_ops;
 extern const struct map_ops map_bloom_filter_ops;
 extern const struct map_ops map_ringbuf_ops;
 extern const struct map_ops map_perf_event_array_ops;
@@ -34,24 +36,24 @@ static const struct {
 } types[] = {
 	{BPF_MAP_TYPE_HASH, "hash", &map_hash_ops},
 	{BPF_MAP_TYPE_ARRAY, "array", &map_array_ops},
-	{BPF_MAP_TYPE_PERCPU_HASH, "percpu_hash", &map_percpu_hash_ops},
-	{BPF_MAP_TYPE_PERCPU_ARRAY, "percpu_array", &map_percpu_array_ops},
+	{BPF_MAP_TYPE_PERCPU_HASH, "percpu_hash", &map_hash_ops},
+	{BPF_MAP_TYPE_PERCPU_ARRAY, "percpu_array", &map_array_ops},
 	{BPF_MAP_TYPE_PROG_ARRAY, "prog_array", &map_prog_array_ops},
 	{BPF_MAP_TYPE_PERF_EVENT_ARRAY, "perf_event_array", &map_perf_event_array_ops},
 	{BPF_MAP_TYPE_STACK_TRACE, "stack_trace", NULL},
 	{BPF_MAP_TYPE_CGROUP_ARRAY, "cgroup_array", NULL},
 	{BPF_MAP_TYPE_LRU_HASH, "lru_hash", &map_lru_hash_ops},
-	{BPF_MAP_TYPE_LRU_PERCPU_HASH, "lru_percpu_hash", &map_lru_percpu_hash_ops},
+	{BPF_MAP_TYPE_LRU_PERCPU_HASH, "lru_percpu_hash", &map_lru_hash_ops},
 	{BPF_MAP_TYPE_LPM_TRIE, "lpm_trie", &map_lpm_trie_ops},
-	{BPF_MAP_TYPE_ARRAY_OF_MAPS, "array_of_maps", &map_array_of_maps_ops},
-	{BPF_MAP_TYPE_HASH_OF_MAPS, "hash_of_maps", &map_hash_of_maps_ops},
+	{BPF_MAP_TYPE_ARRAY_OF_MAPS, "array_of_maps", &map_of_maps_ops},
+	{BPF_MAP_TYPE_HASH_OF_MAPS, "hash_of_maps", &map_of_maps_ops},
 	{BPF_MAP_TYPE_DEVMAP, "devmap", NULL},
 	{BPF_MAP_TYPE_SOCKMAP, "sockmap", NULL},
 	{BPF_MAP_TYPE_CPUMAP, "cpumap", NULL},
 	{BPF_MAP_TYPE_XSKMAP, "xskmap", NULL},
 	{BPF_MAP_TYPE_SOCKHASH, "sockhash", NULL},
 	{BPF_MAP_TYPE_QUEUE, "queue", &map_queue_ops},
-	{BPF_MAP_TYPE_STACK, "stack", &map_stack_ops},
+	{BPF_MAP_TYPE_STACK, "stack", &map_queue_ops},
 	{BPF_MAP_TYPE_DEVMAP_HASH, "devmap_hash", NULL},
 	{BPF_MAP_TYPE_RINGBUF, "ringbuf", &map_ringbuf_ops},
 	{BPF_MAP_TYPE_BLOOM_FILTER, "bloom_filter", &map_bloom_filter_ops},

@@ -89,19 +89,7 @@ static void *prog_lookup(struct bpfmap *map, const void *key, unsigned cpu)
 	return id && *id ? id : NULL;
 }
 
-const struct map_ops map_array_of_maps_ops = {
-	.check = check,
-	.data_size = data_size,
-	.init = init,
-	.lookup = lookup,
-	.update = update,
-	.delete = delete,
-	.get_next_key = get_next_key,
-	.lookup_and_delete = lookup_and_delete,
-	.prog_lookup = prog_lookup,
-};
-
-const struct map_ops map_hash_of_maps_ops = {
+const struct map_ops map_of_maps_ops = {
 	.check = check,
 	.data_size = data_size,
 	.init = init,

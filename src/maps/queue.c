@@ -189,17 +189,3 @@ const struct map_ops map_queue_ops = {
 	.prog_pop = prog_pop,
 	.prog_peek = prog_peek,
 };
-
-const struct map_ops map_stack_ops = {
-	.check = check,
-	.data_size = data_size,
-	.init = init,
-	.lookup = lookup,
-	.update = update,
-	.delete = delete,
-	.get_next_key = get_next_key,
-	.lookup_and_delete = lookup_and_delete,
-	.prog_push = prog_push,
-	.prog_pop = prog_pop,
-	.prog_peek = prog_peek,
-};
