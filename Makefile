@@ -97,9 +97,10 @@ FUZZ_SECONDS ?= 15
 fuzz: build-fuzz/fuzz_exec build-fuzz/fuzz_asm
 	@for t in exec asm; do \
 		mkdir -p build-fuzz/corpus-$$t; \
+		extra=; [ $$t = asm ] && extra=examples; \
 		echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
 		build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-			build-fuzz/corpus-$$t fuzz/seeds-$$t >build-fuzz/fuzz_$$t.log 2>&1 || \
+			build-fuzz/corpus-$$t fuzz/seeds-$$t $$extra >build-fuzz/fuzz_$$t.log 2>&1 || \
 			{ tail -40 build-fuzz/fuzz_$$t.log; exit 1; }; \
 		grep '^Done' build-fuzz/fuzz_$$t.log; \
 	done

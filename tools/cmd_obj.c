@@ -369,30 +369,54 @@ static const char map_help[] =
 	"       bpfhost map pin id N | PATH NEW_PATH\n"
 	"PATH is a pin (under /sys/fs/bpf or the object directory); BYTES are 0-255 or 0x..\n";
 
-int cmd_map(int argc, char **argv)
+static int map_lookup(int argc, char **argv)
+{
+	return map_elem(BPF_MAP_LOOKUP_ELEM, argc, argv);
+}
+
+static int map_update(int argc, char **argv)
+{
+	return map_elem(BPF_MAP_UPDATE_ELEM, argc, argv);
+}
+
+static int map_delete(int argc, char **argv)
+{
+	return map_elem(BPF_MAP_DELETE_ELEM, argc, argv);
+}
+
+/* A command group's subcommands: argv[1] names one ("show" if none). */
+struct subcmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+};
+
+static int dispatch(const char *group, const char *help, const struct subcmd *cmds, int argc,
+		    char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "show";
 
-	if (argc > 1 && (!strcmp(sub, "help") || !strcmp(sub, "--help"))) {
-		fputs(map_help, stdout);
+	if (!strcmp(sub, "help") || !strcmp(sub, "--help")) {
+		fputs(help, stdout);
 		return 0;
 	}
 	argc -= argc > 1 ? 2 : 1;
 	argv += 2;
-	if (!strcmp(sub, "show") || !strcmp(sub, "list"))
-		return map_show(argc, argv);
-	if (!strcmp(sub, "dump"))
-		return map_dump(argc, argv);
-	if (!strcmp(sub, "lookup"))
-		return map_elem(BPF_MAP_LOOKUP_ELEM, argc, argv);
-	if (!strcmp(sub, "update"))
-		return map_elem(BPF_MAP_UPDATE_ELEM, argc, argv);
-	if (!strcmp(sub, "delete"))
-		return map_elem(BPF_MAP_DELETE_ELEM, argc, argv);
-	if (!strcmp(sub, "pin"))
-		return map_pin(argc, argv);
-	fputs(map_help, stderr);
-	return cli_error("unknown map command '%s'", sub);
+	for (; cmds->name; cmds++)
+		if (!strcmp(sub, cmds->name))
+			return cmds->run(argc, argv);
+	fputs(help, stderr);
+	return cli_error("unknown %s command '%s'", group, sub);
+}
+
+int cmd_map(int argc, char **argv)
+{
+	static const struct subcmd cmds[] = {
+		{"show", map_show},	{"list", map_show},	{"dump", map_dump},
+		{"lookup", map_lookup}, {"update", map_update}, {"delete", map_delete},
+		{"pin", map_pin},	{NULL, NULL},
+	};
+
+	return dispatch("map", map_help, cmds, argc, argv);
 }
 
 /* ---- programs ---- */
@@ -567,20 +591,10 @@ static const char prog_help[] = "usage: bpfhost prog load OBJECT_FILE PIN_PATH\n
 
 int cmd_prog(int argc, char **argv)
 {
-	const char *sub = argc > 1 ? argv[1] : "show";
+	static const struct subcmd cmds[] = {
+		{"show", prog_show},   {"list", prog_show}, {"dump", prog_dump},
+		{"load", load_object}, {NULL, NULL},
+	};
 
-	if (argc > 1 && (!strcmp(sub, "help") || !strcmp(sub, "--help"))) {
-		fputs(prog_help, stdout);
-		return 0;
-	}
-	argc -= argc > 1 ? 2 : 1;
-	argv += 2;
-	if (!strcmp(sub, "show") || !strcmp(sub, "list"))
-		return prog_show(argc, argv);
-	if (!strcmp(sub, "dump"))
-		return prog_dump(argc, argv);
-	if (!strcmp(sub, "load"))
-		return load_object(argc, argv);
-	fputs(prog_help, stderr);
-	return cli_error("unknown prog command '%s'", sub);
+	return dispatch("prog", prog_help, cmds, argc, argv);
 }

@@ -194,7 +194,7 @@ int bprintf_format(char *out, size_t out_len, const char *fmt, size_t fmt_size,
 
 static void trace_line(const char *msg, size_t n, struct vm_run *run)
 {
-	char line[640], comm[16] = "";
+	char line[BPRINTF_BUF + 128], comm[16] = "";
 	struct timespec ts;
 	int len;
 
@@ -208,23 +208,37 @@ static void trace_line(const char *msg, size_t n, struct vm_run *run)
 		       "%16s-%-7d [%03u] ..... %5lld.%06ld: bpf_trace_printk: %s%s", comm,
 		       (int)gettid(), run ? run->cpu : 0, (long long)ts.tv_sec, ts.tv_nsec / 1000,
 		       msg, n && msg[n - 1] == '\n' ? "" : "\n");
-	if (len > 0 &&
-	    write(sink_fd, line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1) < 0)
-		return;
+	/* a line that cannot be written is lost, as the kernel's when its ring
+	 * buffer is full: the program goes on */
+	if (len > 0) {
+		ssize_t w = write(sink_fd, line,
+				  (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
+
+		(void)w;
+	}
+}
+
+/* trace_printk and trace_vprintk: the message formatted, one line to the
+ * sink, the length of the message. */
+static uint64_t trace_print(uint64_t fmt, uint64_t fmt_size, const uint64_t *args, size_t nargs,
+			    struct vm_run *run)
+{
+	char msg[BPRINTF_BUF];
+	int n = bprintf_format(msg, sizeof(msg), (const char *)(uintptr_t)fmt,
+			       (size_t)(uint32_t)fmt_size, args, nargs);
+
+	if (n < 0)
+		return (uint64_t)(int64_t)n;
+	trace_line(msg, strlen(msg), run);
+	return (uint64_t)n;
 }
 
 uint64_t helper_trace_printk(uint64_t fmt, uint64_t fmt_size, uint64_t a1, uint64_t a2, uint64_t a3,
 			     struct vm_run *run)
 {
 	const uint64_t args[3] = {a1, a2, a3};
-	char msg[BPRINTF_BUF];
-	int n = bprintf_format(msg, sizeof(msg), (const char *)(uintptr_t)fmt,
-			       (size_t)(uint32_t)fmt_size, args, 3);
 
-	if (n < 0)
-		return (uint64_t)(int64_t)n;
-	trace_line(msg, strlen(msg), run);
-	return (uint64_t)n;
+	return trace_print(fmt, fmt_size, args, 3, run);
 }
 
 /* The argument array of snprintf and trace_vprintk: whole u64s, at most 12. */
@@ -236,19 +250,11 @@ static bool data_ok(uint64_t data, uint32_t len)
 uint64_t helper_trace_vprintk(uint64_t fmt, uint64_t fmt_size, uint64_t data, uint64_t data_len,
 			      uint64_t r5, struct vm_run *run)
 {
-	char msg[BPRINTF_BUF];
-	int n;
-
 	(void)r5;
 	if (!data_ok(data, (uint32_t)data_len))
 		return (uint64_t)(int64_t)-EINVAL;
-	n = bprintf_format(msg, sizeof(msg), (const char *)(uintptr_t)fmt,
-			   (size_t)(uint32_t)fmt_size, (const uint64_t *)(uintptr_t)data,
-			   (uint32_t)data_len / 8);
-	if (n < 0)
-		return (uint64_t)(int64_t)n;
-	trace_line(msg, strlen(msg), run);
-	return (uint64_t)n;
+	return trace_print(fmt, fmt_size, (const uint64_t *)(uintptr_t)data, (uint32_t)data_len / 8,
+			   run);
 }
 
 uint64_t helper_snprintf(uint64_t str, uint64_t str_size, uint64_t fmt, uint64_t data,

@@ -284,7 +284,9 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 
 	for (int i = 0; i < 5; i++) {
 		uint64_t a = reg[i + 1], size = i < 4 ? reg[i + 2] : 0;
-		bool ok = true;
+		bool ok = true, write = h->args[i] == VM_ARG_MEM_RW ||
+					h->args[i] == VM_ARG_MAP_VALUE_OUT ||
+					h->args[i] == VM_ARG_LONG_OUT;
 
 		switch ((enum vm_arg)h->args[i]) {
 		case VM_ARG_MAP:
@@ -297,18 +299,16 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 			size = !map			      ? 0
 			       : h->args[i] == VM_ARG_MAP_KEY ? map->key_size
 							      : map->value_size;
-			ok = map && vm_check_access(run, a, size,
-						    h->args[i] == VM_ARG_MAP_VALUE_OUT) != NULL;
+			ok = map && vm_check_access(run, a, size, write) != NULL;
 			break;
 		case VM_ARG_MEM_RO:
 		case VM_ARG_MEM_RW:
-			ok = size == 0 ||
-			     vm_check_access(run, a, size, h->args[i] == VM_ARG_MEM_RW) != NULL;
+			ok = size == 0 || vm_check_access(run, a, size, write) != NULL;
 			break;
 		case VM_ARG_STR: ok = string_ok(run, a); break;
 		case VM_ARG_LONG_OUT:
 			size = 8;
-			ok = vm_check_access(run, a, size, true) != NULL;
+			ok = vm_check_access(run, a, size, write) != NULL;
 			break;
 		case VM_ARG_ANYTHING:
 		case VM_ARG_SIZE: break;
@@ -319,15 +319,11 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 					    "program uses",
 					    h->name, i + 1, (unsigned long long)a);
 		if (!ok)
-			return vm_fault_set(
-				run, VM_FAULT_HELPER_ARG, pc, a, (uint32_t)size,
-				"helper %s: argument R%d (0x%llx, size %llu) is not "
-				"memory the program may %s",
-				h->name, i + 1, (unsigned long long)a, (unsigned long long)size,
-				h->args[i] == VM_ARG_MEM_RW || h->args[i] == VM_ARG_MAP_VALUE_OUT ||
-						h->args[i] == VM_ARG_LONG_OUT
-					? "write"
-					: "read");
+			return vm_fault_set(run, VM_FAULT_HELPER_ARG, pc, a, (uint32_t)size,
+					    "helper %s: argument R%d (0x%llx, size %llu) is not "
+					    "memory the program may %s",
+					    h->name, i + 1, (unsigned long long)a,
+					    (unsigned long long)size, write ? "write" : "read");
 	}
 	return 0;
 }

@@ -346,6 +346,40 @@ static void test_callbacks(void)
 	free(run);
 }
 
+/* bpf_strtol's result pointer: 8 bytes the program may write (the checked
+ * interpreter refuses a read-only region before the call). */
+static void test_long_out(void)
+{
+	struct vm_run *run = malloc(sizeof(*run));
+	char logbuf[256];
+	int err;
+	uint64_t res = 99;
+	struct vm_prog *p = make("r6 = r1\n*(u16 *)(r10 -8) = 0x3231\nr1 = r10\nr1 += -8\n"
+				 "r2 = 2\nr3 = 0\nr4 = r6\ncall 105\nexit\n",
+				 logbuf, sizeof(logbuf), &err);
+
+	CHECK(p, "setup: %s", logbuf);
+	for (int writable = 0; writable < 2 && p; writable++) {
+		vm_run_init(run, p);
+		run->helpers = kernel_helpers();
+		run->args[0] = (uint64_t)(uintptr_t)&res;
+		vm_run_add_region(run, &res, sizeof(res), "res", writable);
+		err = vm_exec_checked(run);
+		if (writable)
+			CHECK(err == 0 && run->r0 == 2 && res == 12,
+			      "strtol: %d, r0 %llu, res %llu", err, (unsigned long long)run->r0,
+			      (unsigned long long)res);
+		else
+			CHECK(err == -EFAULT && res == 99 &&
+				      strstr(run->fault.msg, "helper bpf_strtol: argument R4") &&
+				      strstr(run->fault.msg, "size 8) is not memory the program "
+							     "may write"),
+			      "strtol into read-only memory: %d %s", err, run->fault.msg);
+	}
+	vm_prog_free(p);
+	free(run);
+}
+
 int main(void)
 {
 	test_read_only_region();
@@ -356,5 +390,6 @@ int main(void)
 	test_stack_frames();
 	test_tail_calls();
 	test_callbacks();
+	test_long_out();
 	return TEST_DONE();
 }
