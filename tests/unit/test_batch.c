@@ -21,15 +21,10 @@
 #include "../../src/core/batch.h"
 #include "../../src/maps/map.h"
 #include "test_util.h"
+#include "backend.h"
 
 #define ENOTSUPP 524
 
-struct backend {
-	const char *name;
-	bool kernel;
-};
-
-static const struct backend bpfhost = {"bpfhost", false}, kernel = {"kernel", true};
 static unsigned ncpus;
 
 /* ---- traces ---- */
@@ -83,44 +78,13 @@ static int sys(const struct backend *be, int cmd, union bpf_attr *a)
 	}
 }
 
-static int sysfd(const struct backend *be, int cmd, union bpf_attr *a)
-{
-	long r = be->kernel ? syscall(__NR_bpf, cmd, a, sizeof(*a))
-			    : bpfhost_sys_bpf(cmd, a, sizeof(*a));
-
-	return r < 0 ? -errno : (int)r;
-}
-
-static void fd_close(const struct backend *be, int fd)
-{
-	if (fd < 0)
-		return;
-	if (!be->kernel)
-		bpfhost_fd_closed(fd);
-	close(fd);
-}
-
-static int mk(const struct backend *be, uint32_t type, uint32_t ks, uint32_t vs, uint32_t me,
-	      uint32_t flags)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = ks;
-	a.value_size = vs;
-	a.max_entries = me;
-	a.map_flags = flags;
-	return sysfd(be, BPF_MAP_CREATE, &a);
-}
-
 static int freeze(const struct backend *be, int fd)
 {
 	union bpf_attr a;
 
 	memset(&a, 0, sizeof(a));
 	a.map_fd = (uint32_t)fd;
-	return sysfd(be, BPF_MAP_FREEZE, &a);
+	return be_sys(be, BPF_MAP_FREEZE, &a);
 }
 
 struct batch_args {
@@ -386,11 +350,12 @@ static int filled(const struct backend *be, struct trace *t, uint32_t type, uint
 {
 	uint32_t us = usize(type, VS);
 	uint8_t *keys = malloc((size_t)n * ks), *values = malloc((size_t)n * us);
-	int fd = mk(be, type, ks, VS,
-		    is_hash(type) && type != BPF_MAP_TYPE_HASH && type != BPF_MAP_TYPE_PERCPU_HASH
-			    ? 1024
-			    : ME,
-		    flags);
+	int fd = be_map_create(be, type, ks, VS,
+			       is_hash(type) && type != BPF_MAP_TYPE_HASH &&
+					       type != BPF_MAP_TYPE_PERCPU_HASH
+				       ? 1024
+				       : ME,
+			       flags);
 	struct batch_args b = {NULL, NULL, keys, values, (uint32_t)n, 0, 0};
 	int r;
 
@@ -430,7 +395,7 @@ static void s_dump(const struct backend *be, struct trace *t, uint32_t type)
 	}
 	walk(be, t, "count = elements", fd, type, 4, BPF_MAP_LOOKUP_BATCH, (uint32_t)n, &all);
 	kv_free(&all);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 static void s_paged(const struct backend *be, struct trace *t, uint32_t type)
@@ -445,7 +410,7 @@ static void s_paged(const struct backend *be, struct trace *t, uint32_t type)
 	      all.n);
 	walk(be, t, "count 8", fd, type, 4, BPF_MAP_LOOKUP_BATCH, 8, &all); /* 64 = 8 x 8 */
 	kv_free(&all);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 static void s_lookup_and_delete(const struct backend *be, struct trace *t, uint32_t type)
@@ -475,7 +440,7 @@ static void s_lookup_and_delete(const struct backend *be, struct trace *t, uint3
 		      map_type_name(type), r);
 	}
 	kv_free(&all);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 static void s_delete(const struct backend *be, struct trace *t, uint32_t type)
@@ -515,7 +480,7 @@ static void s_delete(const struct backend *be, struct trace *t, uint32_t type)
 	rec(t, "delete NULL keys: ret", r);
 	walk(be, t, "after the deletes", fd, type, 4, BPF_MAP_LOOKUP_BATCH, 1000, &all);
 	kv_free(&all);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 static void s_flags(const struct backend *be, struct trace *t, uint32_t type)
@@ -576,7 +541,7 @@ static void s_flags(const struct backend *be, struct trace *t, uint32_t type)
 	}
 	free(keys);
 	free(values);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 static void s_update_errors(const struct backend *be, struct trace *t, uint32_t type)
@@ -587,12 +552,12 @@ static void s_update_errors(const struct backend *be, struct trace *t, uint32_t 
 	int fd, r;
 
 	if (is_hash(type)) { /* a full map: E2BIG at the first that does not fit */
-		fd = mk(be, type, 4, VS, 8, 0);
+		fd = be_map_create(be, type, 4, VS, 8, 0);
 		make_elems(type, 4, 10, keys, values);
 	} else { /* an index out of range */
 		uint32_t k = ME;
 
-		fd = mk(be, type, 4, VS, ME, 0);
+		fd = be_map_create(be, type, 4, VS, ME, 0);
 		make_elems(type, 4, 5, keys, values);
 		memcpy(keys + 3 * 4, &k, 4);
 	}
@@ -614,7 +579,7 @@ static void s_update_errors(const struct backend *be, struct trace *t, uint32_t 
 	rec(t, "update NULL values: count", b.count);
 	free(keys);
 	free(values);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 static void s_efault(const struct backend *be, struct trace *t, uint32_t type)
@@ -642,7 +607,7 @@ static void s_efault(const struct backend *be, struct trace *t, uint32_t type)
 	}
 	free(keys);
 	free(values);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 /* Read-only, write-only and frozen maps. */
@@ -655,7 +620,7 @@ static void s_perms(const struct backend *be, struct trace *t, uint32_t type)
 	uint8_t *keys = malloc(ME * 4), *values = malloc(ME * (size_t)us), out[CURSOR_BYTES];
 
 	for (size_t f = 0; f < 3; f++) {
-		int fd = mk(be, type, 4, VS, ME, flags[f]);
+		int fd = be_map_create(be, type, 4, VS, ME, flags[f]);
 
 		if (!flags[f]) /* frozen */
 			rec(t, "freeze", freeze(be, fd));
@@ -673,7 +638,7 @@ static void s_perms(const struct backend *be, struct trace *t, uint32_t type)
 				 cmds[c]);
 			rec(t, what, b.count);
 		}
-		fd_close(be, fd);
+		be_close(be, fd);
 	}
 	free(keys);
 	free(values);
@@ -695,7 +660,7 @@ static void s_big_keys(const struct backend *be, struct trace *t, uint32_t type)
 	CHECK(all.n == 30, "[%s] %s: 16-byte keys drained: %d", be->name, map_type_name(type),
 	      all.n);
 	kv_free(&all);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 /* A call repeated with the same in_batch returns the same elements and the
@@ -746,7 +711,7 @@ static void s_repeat(const struct backend *be, struct trace *t, uint32_t type)
 	free(k2);
 	free(v2);
 	kv_free(&all);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 /* Lookup batches, each followed by a delete batch of the keys it returned:
@@ -780,7 +745,7 @@ static void s_interleaved(const struct backend *be, struct trace *t, uint32_t ty
 	CHECK(all.n == n && !dups, "[%s] %s: interleaved: %d elements, %d twice", be->name,
 	      map_type_name(type), all.n, dups);
 	kv_free(&all);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 /* Types with fewer batch commands, or none. */
@@ -809,7 +774,7 @@ static void s_other_types(const struct backend *be, struct trace *t, uint32_t un
 
 	(void)unused;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		fd = mk(be, types[i].type, types[i].ks, 4, 8, types[i].flags);
+		fd = be_map_create(be, types[i].type, types[i].ks, 4, 8, types[i].flags);
 		rec(t, "create", fd >= 0);
 		for (size_t c = 0; c < 4; c++) {
 			struct batch_args b = {NULL, out, kbuf, vbuf, 2, 0, 0};
@@ -825,11 +790,11 @@ static void s_other_types(const struct backend *be, struct trace *t, uint32_t un
 			CHECK(r == -ENOTSUPP, "[%s] %s cmd %d: %d", be->name,
 			      map_type_name(types[i].type), cmds[c], r);
 		}
-		fd_close(be, fd);
+		be_close(be, fd);
 	}
 
 	/* LPM trie: generic lookup, update and delete; no lookup_and_delete */
-	fd = mk(be, BPF_MAP_TYPE_LPM_TRIE, 8, 4, 16, BPF_F_NO_PREALLOC);
+	fd = be_map_create(be, BPF_MAP_TYPE_LPM_TRIE, 8, 4, 16, BPF_F_NO_PREALLOC);
 	rec(t, "lpm create", fd >= 0);
 	{
 		struct batch_args b = {NULL, NULL, lpm, lv, 4, 0, 0};
@@ -871,7 +836,7 @@ static void s_other_types(const struct backend *be, struct trace *t, uint32_t un
 		rec(t, "lpm after delete: ret", r);
 		rec(t, "lpm after delete: count", b.count);
 	}
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 /* Not maps: a closed fd, and one that is open but no map. */
@@ -905,7 +870,8 @@ static void no_batch_types(void)
 	};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		int fd = mk(&bpfhost, types[i].type, types[i].ks, types[i].vs, types[i].me, 0);
+		int fd = be_map_create(&bpfhost, types[i].type, types[i].ks, types[i].vs,
+				       types[i].me, 0);
 
 		if (fd < 0)
 			continue;
@@ -917,7 +883,7 @@ static void no_batch_types(void)
 			CHECK(r == -ENOTSUPP && b.count == 1, "%s cmd %d: %d, count %u",
 			      map_type_name(types[i].type), cmd, r, b.count);
 		}
-		fd_close(&bpfhost, fd);
+		be_close(&bpfhost, fd);
 	}
 }
 
@@ -951,7 +917,7 @@ static void note_count_one(bool with_kernel)
 		if (!be->kernel)
 			CHECK(r == -ENOENT && got == NHASH, "bpfhost: count 1 walk: %d, %d", r,
 			      got);
-		fd_close(be, fd);
+		be_close(be, fd);
 		free(t);
 	}
 }
@@ -1061,7 +1027,7 @@ int main(void)
 	int kfd;
 
 	ncpus = map_possible_cpus();
-	kfd = mk(&kernel, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+	kfd = be_map_create(&kernel, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
 	with_kernel = kfd >= 0;
 	if (with_kernel)
 		close(kfd);

@@ -3,19 +3,14 @@
  * refused or accepted as the running kernel refuses or accepts it (skipped
  * with a notice where the kernel cannot be asked), and the refusal names
  * the helper and the program type. */
-#include <errno.h>
 #include <linux/bpf.h>
-#include <stdbool.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
-#include "../../include/bpfhost.h"
 #include "../../src/helpers/kernel.h"
 #include "test_util.h"
+#include "backend.h"
 
 /* 1 accepted, 0 refused as "cannot use helper", -1 the loader is unusable. */
-static int load(bool kernel, uint32_t type, int id, char *log, size_t log_len)
+static int load(const struct backend *be, uint32_t type, int id, char *log, size_t log_len)
 {
 	struct bpf_insn insns[] = {
 		{.code = BPF_JMP | BPF_CALL, .imm = id},
@@ -36,15 +31,12 @@ static int load(bool kernel, uint32_t type, int id, char *log, size_t log_len)
 	a.log_level = 1;
 	if (type == BPF_PROG_TYPE_SYSCALL)
 		a.prog_flags = BPF_F_SLEEPABLE;
-	fd = kernel ? (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a))
-		    : bpfhost_bpf(BPF_PROG_LOAD, &a, sizeof(a));
+	fd = be_sys(be, BPF_PROG_LOAD, &a);
 	if (fd >= 0) {
-		close(fd);
-		if (!kernel)
-			bpfhost_fd_closed(fd);
+		be_close(be, fd);
 		return 1;
 	}
-	if (kernel && (errno == EPERM || errno == ENOSYS))
+	if (be->kernel && (fd == -EPERM || fd == -ENOSYS))
 		return -1;
 	/* refused for another reason (its arguments): the type may call it */
 	return strstr(log, "cannot use helper") ? 0 : 1;
@@ -61,15 +53,16 @@ int main(void)
 	int compared = 0, refused = 0;
 
 	/* what holds whatever the kernel: */
-	CHECK(load(false, BPF_PROG_TYPE_XDP, BPF_FUNC_probe_read, log, sizeof(log)) == 0 &&
+	CHECK(load(&bpfhost, BPF_PROG_TYPE_XDP, BPF_FUNC_probe_read, log, sizeof(log)) == 0 &&
 		      strstr(log, "insn 0: program of this type (xdp) cannot use helper "
 				  "bpf_probe_read#4"),
 	      "XDP and bpf_probe_read: %s", log);
-	CHECK(load(false, BPF_PROG_TYPE_SYSCALL, BPF_FUNC_probe_read, log, sizeof(log)) == 1,
+	CHECK(load(&bpfhost, BPF_PROG_TYPE_SYSCALL, BPF_FUNC_probe_read, log, sizeof(log)) == 1,
 	      "SYSCALL and bpf_probe_read: %s", log);
-	CHECK(load(false, BPF_PROG_TYPE_SYSCALL, BPF_FUNC_xdp_adjust_head, log, sizeof(log)) == 0,
+	CHECK(load(&bpfhost, BPF_PROG_TYPE_SYSCALL, BPF_FUNC_xdp_adjust_head, log, sizeof(log)) ==
+		      0,
 	      "SYSCALL and bpf_xdp_adjust_head: %s", log);
-	CHECK(load(false, BPF_PROG_TYPE_XDP, BPF_FUNC_xdp_adjust_head, log, sizeof(log)) == 1,
+	CHECK(load(&bpfhost, BPF_PROG_TYPE_XDP, BPF_FUNC_xdp_adjust_head, log, sizeof(log)) == 1,
 	      "XDP and bpf_xdp_adjust_head: %s", log);
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]) && kernel_ok; i++) {
@@ -78,7 +71,7 @@ int main(void)
 
 			if (!t.helpers[id].fn)
 				continue;
-			k = load(true, types[i], id, log, sizeof(log));
+			k = load(&kernel, types[i], id, log, sizeof(log));
 			if (k < 0) {
 				printf("NOTICE: the kernel refused to load (%s): comparison "
 				       "skipped\n",
@@ -86,7 +79,7 @@ int main(void)
 				kernel_ok = false;
 				break;
 			}
-			b = load(false, types[i], id, log, sizeof(log));
+			b = load(&bpfhost, types[i], id, log, sizeof(log));
 			CHECK(k == b, "type %u helper %s#%d: kernel %s, bpfhost %s", types[i],
 			      t.helpers[id].name, id, k ? "accepts" : "refuses",
 			      b ? "accepts" : "refuses");

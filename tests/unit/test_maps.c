@@ -20,71 +20,14 @@
 #include "../../src/core/obj.h"
 #include "../../src/maps/map.h"
 #include "test_util.h"
+#include "backend.h"
 
 #define ENOTSUPP 524
 
-struct backend {
-	const char *name;
-	bool kernel;
-};
-
-static const struct backend bpfhost = {"bpfhost", false}, kernel = {"kernel", true};
-
-#define EQ(got, want)                                                                              \
-	do {                                                                                       \
-		long long g_ = (long long)(got), w_ = (long long)(want);                           \
-		CHECK(g_ == w_, "[%s] %s = %lld, want %lld", be->name, #got, g_, w_);              \
-	} while (0)
-
-static int sys(const struct backend *be, int cmd, union bpf_attr *a)
-{
-	long r = be->kernel ? syscall(__NR_bpf, cmd, a, sizeof(*a))
-			    : bpfhost_sys_bpf(cmd, a, sizeof(*a));
-
-	return r < 0 ? -errno : (int)r;
-}
-
-static void fd_close(const struct backend *be, int fd)
-{
-	if (fd < 0)
-		return;
-	if (!be->kernel)
-		bpfhost_fd_closed(fd);
-	close(fd);
-}
-
-static int mk(const struct backend *be, uint32_t type, uint32_t ks, uint32_t vs, uint32_t me,
-	      uint32_t flags, uint64_t extra)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = ks;
-	a.value_size = vs;
-	a.max_entries = me;
-	a.map_flags = flags;
-	a.map_extra = extra;
-	return sys(be, BPF_MAP_CREATE, &a);
-}
-
-static int op(const struct backend *be, int cmd, int fd, const void *key, const void *value,
-	      uint64_t flags)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_fd = (uint32_t)fd;
-	a.key = (uint64_t)(uintptr_t)key;
-	a.value = (uint64_t)(uintptr_t)value;
-	a.flags = flags;
-	return sys(be, cmd, &a);
-}
-
-#define UPD(fd, k, v, f) op(be, BPF_MAP_UPDATE_ELEM, fd, k, v, f)
-#define GET(fd, k, v, f) op(be, BPF_MAP_LOOKUP_ELEM, fd, k, v, f)
-#define POP(fd, k, v, f) op(be, BPF_MAP_LOOKUP_AND_DELETE_ELEM, fd, k, v, f)
-#define DEL(fd, k) op(be, BPF_MAP_DELETE_ELEM, fd, k, NULL, 0)
+#define UPD(fd, k, v, f) be_map_op(be, BPF_MAP_UPDATE_ELEM, fd, k, v, f)
+#define GET(fd, k, v, f) be_map_op(be, BPF_MAP_LOOKUP_ELEM, fd, k, v, f)
+#define POP(fd, k, v, f) be_map_op(be, BPF_MAP_LOOKUP_AND_DELETE_ELEM, fd, k, v, f)
+#define DEL(fd, k) be_map_op(be, BPF_MAP_DELETE_ELEM, fd, k, NULL, 0)
 
 static int nxt(const struct backend *be, int fd, const void *key, void *next)
 {
@@ -94,7 +37,7 @@ static int nxt(const struct backend *be, int fd, const void *key, void *next)
 	a.map_fd = (uint32_t)fd;
 	a.key = (uint64_t)(uintptr_t)key;
 	a.next_key = (uint64_t)(uintptr_t)next;
-	return sys(be, BPF_MAP_GET_NEXT_KEY, &a);
+	return be_sys(be, BPF_MAP_GET_NEXT_KEY, &a);
 }
 
 static struct bpf_map_info info(const struct backend *be, int fd)
@@ -107,7 +50,7 @@ static struct bpf_map_info info(const struct backend *be, int fd)
 	a.info.bpf_fd = (uint32_t)fd;
 	a.info.info_len = sizeof(i);
 	a.info.info = (uint64_t)(uintptr_t)&i;
-	sys(be, BPF_OBJ_GET_INFO_BY_FD, &a);
+	be_sys(be, BPF_OBJ_GET_INFO_BY_FD, &a);
 	return i;
 }
 
@@ -186,13 +129,13 @@ static const struct {
 static void test_create(const struct backend *be)
 {
 	for (size_t i = 0; i < sizeof(creates) / sizeof(creates[0]); i++) {
-		int fd = mk(be, creates[i].type, creates[i].ks, creates[i].vs, creates[i].me,
-			    creates[i].flags, creates[i].extra);
+		int fd = be_map_create_extra(be, creates[i].type, creates[i].ks, creates[i].vs,
+					     creates[i].me, creates[i].flags, creates[i].extra);
 
 		CHECK(creates[i].want ? fd == creates[i].want : fd >= 0,
 		      "[%s] create row %zu (%s): got %d, want %d", be->name, i,
 		      map_type_name(creates[i].type), fd, creates[i].want);
-		fd_close(be, fd);
+		be_close(be, fd);
 	}
 }
 
@@ -202,7 +145,7 @@ static void test_queue(const struct backend *be, uint32_t type)
 {
 	bool stack = type == BPF_MAP_TYPE_STACK;
 	uint32_t v = 77, key = 0, model[3], n = 0, head = 0;
-	int fd = mk(be, type, 0, 4, 3, 0, 0);
+	int fd = be_map_create_extra(be, type, 0, 4, 3, 0, 0);
 
 	CHECK(fd >= 0, "[%s] create: %d", be->name, fd);
 	EQ(GET(fd, NULL, &v, 0), -ENOENT);
@@ -254,8 +197,9 @@ static void test_queue(const struct backend *be, uint32_t type)
 		} else {
 			uint32_t want = stack ? model[(head + n - 1) % 3] : model[head];
 
-			EQ(op(be, r < 6 ? BPF_MAP_LOOKUP_AND_DELETE_ELEM : BPF_MAP_LOOKUP_ELEM, fd,
-			      NULL, &x, 0),
+			EQ(be_map_op(be,
+				     r < 6 ? BPF_MAP_LOOKUP_AND_DELETE_ELEM : BPF_MAP_LOOKUP_ELEM,
+				     fd, NULL, &x, 0),
 			   n ? 0 : -ENOENT);
 			if (n)
 				EQ(x, want);
@@ -265,7 +209,7 @@ static void test_queue(const struct backend *be, uint32_t type)
 				n--;
 		}
 	}
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 /* ---- bloom filter ---- */
@@ -273,7 +217,7 @@ static void test_queue(const struct backend *be, uint32_t type)
 static void test_bloom(const struct backend *be)
 {
 	uint32_t v, key = 0, maybe = 0;
-	int fd = mk(be, B, 0, 4, 100, 0, 3);
+	int fd = be_map_create_extra(be, B, 0, 4, 100, 0, 3);
 
 	CHECK(fd >= 0, "[%s] create: %d", be->name, fd);
 	v = 1;
@@ -297,13 +241,13 @@ static void test_bloom(const struct backend *be)
 	EQ(POP(fd, NULL, &v, 0), -ENOTSUPP);
 	EQ(POP(fd, NULL, &v, 1), -EINVAL);
 	EQ(info(be, fd).map_extra, 3);
-	fd_close(be, fd);
+	be_close(be, fd);
 
-	fd = mk(be, B, 0, 3, 1, 0, 0); /* value not a multiple of 4, 64 bits */
+	fd = be_map_create_extra(be, B, 0, 3, 1, 0, 0); /* value not a multiple of 4, 64 bits */
 	v = 0xabcdef;
 	EQ(UPD(fd, NULL, &v, BPF_ANY), 0);
 	EQ(GET(fd, NULL, &v, 0), 0);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 /* ---- LPM trie ---- */
@@ -346,7 +290,7 @@ static void test_lpm(const struct backend *be)
 	};
 	struct lpm4 k, next;
 	uint32_t v = 7;
-	int fd = mk(be, L, 8, 4, 8, NP, 0), n;
+	int fd = be_map_create_extra(be, L, 8, 4, 8, NP, 0), n;
 
 	CHECK(fd >= 0, "[%s] create: %d", be->name, fd);
 	EQ(lpm_get(be, fd, ip(32, 1, 2, 3, 4)), -ENOENT);
@@ -415,7 +359,7 @@ static void test_lpm(const struct backend *be)
 	EQ(lpm_get(be, fd, ip(32, 192, 169, 0, 1)), -ENOENT);
 	k = ip(32, 1, 1, 1, 1);
 	EQ(UPD(fd, &k, &v, BPF_ANY), 0);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 /* Random updates and deletes of 16-bit prefixes against a brute-force model. */
@@ -429,7 +373,7 @@ static void test_lpm_model(const struct backend *be)
 	enum { MAX = 24, UNIVERSE = 64 };
 	struct lpm2 uni[UNIVERSE], k, next;
 	int32_t val[UNIVERSE]; /* -1: absent */
-	int fd = mk(be, L, 6, 4, MAX, NP, 0), count = 0;
+	int fd = be_map_create_extra(be, L, 6, 4, MAX, NP, 0), count = 0;
 
 	rnd_state = 777;
 	for (int i = 0, dup; i < UNIVERSE; i += !dup) {
@@ -494,7 +438,7 @@ static void test_lpm_model(const struct backend *be)
 		}
 		EQ(seen, count);
 	}
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 /* ---- LRU hash ---- */
@@ -507,7 +451,7 @@ static void test_lru(const struct backend *be, uint32_t flags)
 	 * for the key, even for an update that then fails or replaces; per-CPU
 	 * lists hold max_entries / CPUs each, and this process runs on CPU 0. */
 	int n = flags & BPF_F_NO_COMMON_LRU ? 16 * (int)map_possible_cpus() : 64;
-	int fd = mk(be, LRU, 4, 8, (uint32_t)n, flags, 0);
+	int fd = be_map_create_extra(be, LRU, 4, 8, (uint32_t)n, flags, 0);
 
 	CHECK(fd >= 0, "[%s] create: %d", be->name, fd);
 	for (k = 1; k <= 4; k++) {
@@ -538,13 +482,13 @@ static void test_lru(const struct backend *be, uint32_t flags)
 	CHECK(n >= 1 && n <= (int)info(be, fd).max_entries, "[%s] %d keys", be->name, n);
 	k = 199;
 	EQ(GET(fd, &k, &v, 0), 0);
-	fd_close(be, fd);
+	be_close(be, fd);
 
 	/* per-CPU lists: max_entries rounded up to a multiple of the CPUs */
-	fd = mk(be, LRU, 4, 8, 3, BPF_F_NO_COMMON_LRU, 0);
+	fd = be_map_create_extra(be, LRU, 4, 8, 3, BPF_F_NO_COMMON_LRU, 0);
 	n = (int)map_possible_cpus();
 	EQ(info(be, fd).max_entries, (3 + n - 1) / n * n);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 static void test_lru_percpu(const struct backend *be)
@@ -552,7 +496,7 @@ static void test_lru_percpu(const struct backend *be)
 	unsigned n = map_possible_cpus();
 	uint64_t *vals = calloc(n, 8), *out = calloc(n, 8);
 	uint32_t k = 1;
-	int fd = mk(be, LRUP, 4, 8, 4, 0, 0);
+	int fd = be_map_create_extra(be, LRUP, 4, 8, 4, 0, 0);
 
 	for (unsigned c = 0; c < n; c++)
 		vals[c] = 100 + c;
@@ -564,7 +508,7 @@ static void test_lru_percpu(const struct backend *be)
 	EQ(POP(fd, &k, out, 0), 0);
 	EQ(out[n - 1], 100 + n - 1);
 	EQ(GET(fd, &k, out, 0), -ENOENT);
-	fd_close(be, fd);
+	be_close(be, fd);
 	free(vals);
 	free(out);
 }
@@ -583,7 +527,7 @@ static void test_lru_exact(void)
 	const struct backend *be = &bpfhost;
 	enum { MAX = 8, KEYS = 24 };
 	int order[KEYS], n = 0; /* keys, least recent first */
-	int fd = mk(be, LRU, 4, 8, MAX, 0, 0);
+	int fd = be_map_create_extra(be, LRU, 4, 8, MAX, 0, 0);
 	struct obj *o;
 	struct bpfmap *map = map_at(fd, &o);
 	uint64_t v = 1;
@@ -628,13 +572,13 @@ static void test_lru_exact(void)
 		}
 	}
 	obj_put(o);
-	fd_close(be, fd);
+	be_close(be, fd);
 
 	/* per-CPU lists: CPU 0 evicts only its own elements */
 	unsigned ncpus = map_possible_cpus();
 	uint32_t k;
 
-	fd = mk(be, LRU, 4, 8, 2 * ncpus, BPF_F_NO_COMMON_LRU, 0);
+	fd = be_map_create_extra(be, LRU, 4, 8, 2 * ncpus, BPF_F_NO_COMMON_LRU, 0);
 	map = map_at(fd, &o);
 	for (k = 1; k <= 3; k++)
 		EQ(map->ops->prog_update(map, &k, &v, BPF_ANY, 0), 0);
@@ -647,7 +591,7 @@ static void test_lru_exact(void)
 	k = 2;
 	EQ(GET(fd, &k, &v, 0), 0);
 	obj_put(o);
-	fd_close(be, fd);
+	be_close(be, fd);
 }
 
 /* ---- the program side, called as the helpers call it ---- */
@@ -662,7 +606,7 @@ static void test_prog_ops(void)
 	int fd;
 
 	for (uint32_t type = Q; type <= S; type++) {
-		fd = mk(be, type, 0, 4, 2, 0, 0);
+		fd = be_map_create_extra(be, type, 0, 4, 2, 0, 0);
 		m = map_at(fd, &o);
 		CHECK(!m->ops->prog_lookup && !m->ops->prog_update && !m->ops->prog_delete, "ops");
 		w = 0xdead;
@@ -683,10 +627,10 @@ static void test_prog_ops(void)
 		EQ(m->ops->prog_pop(m, &w), 0);
 		EQ(w, type == Q ? 3 : 2);
 		obj_put(o);
-		fd_close(be, fd);
+		be_close(be, fd);
 	}
 
-	fd = mk(be, B, 0, 4, 10, 0, 0);
+	fd = be_map_create_extra(be, B, 0, 4, 10, 0, 0);
 	m = map_at(fd, &o);
 	CHECK(!m->ops->prog_lookup && !m->ops->prog_pop, "bloom ops");
 	v = 9;
@@ -696,9 +640,9 @@ static void test_prog_ops(void)
 	EQ(m->ops->prog_peek(m, &v), 0);
 	EQ(GET(fd, NULL, &v, 0), 0);
 	obj_put(o);
-	fd_close(be, fd);
+	be_close(be, fd);
 
-	fd = mk(be, L, 8, 4, 4, NP, 0);
+	fd = be_map_create_extra(be, L, 8, 4, 4, NP, 0);
 	m = map_at(fd, &o);
 	struct lpm4 k = ip(8, 10, 0, 0, 0);
 	uint32_t *p;
@@ -717,13 +661,13 @@ static void test_prog_ops(void)
 	EQ(m->ops->prog_delete(m, &k), 0);
 	EQ(m->ops->prog_delete(m, &k), -ENOENT);
 	obj_put(o);
-	fd_close(be, fd);
+	be_close(be, fd);
 
 	/* per-CPU LRU: a program writes its CPU's slot; a new key's others are 0 */
 	uint64_t *all = calloc(ncpus, 8), x = 7, *px;
 	uint32_t key = 5;
 
-	fd = mk(be, LRUP, 4, 8, 4, 0, 0);
+	fd = be_map_create_extra(be, LRUP, 4, 8, 4, 0, 0);
 	m = map_at(fd, &o);
 	EQ(m->ops->prog_update(m, &key, &x, BPF_ANY, ncpus - 1), 0);
 	EQ(GET(fd, &key, all, 0), 0);
@@ -738,7 +682,7 @@ static void test_prog_ops(void)
 	EQ(m->ops->prog_delete(m, &key), 0);
 	CHECK(!m->ops->prog_lookup(m, &key, 0), "deleted");
 	obj_put(o);
-	fd_close(be, fd);
+	be_close(be, fd);
 	free(all);
 }
 
@@ -752,8 +696,9 @@ static void test_second_mapping(void)
 	uint32_t v = 3, got = 0;
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		int fd = types[i] == Q ? mk(be, Q, 0, 4, 4, 0, 0)
-				       : mk(be, types[i], 8, 4, 4, types[i] == L ? NP : 0, 0);
+		int fd = types[i] == Q ? be_map_create_extra(be, Q, 0, 4, 4, 0, 0)
+				       : be_map_create_extra(be, types[i], 8, 4, 4,
+							     types[i] == L ? NP : 0, 0);
 		struct obj *o;
 		struct bpfmap *m = map_at(fd, &o), *m2 = NULL;
 
@@ -766,7 +711,7 @@ static void test_second_mapping(void)
 		EQ(got, 3);
 		map_put(m2);
 		obj_put(o);
-		fd_close(be, fd);
+		be_close(be, fd);
 	}
 }
 
@@ -801,7 +746,8 @@ static void *hammer(void *arg)
 static void test_threads(void)
 {
 	const struct backend *be = &bpfhost;
-	int lfd = mk(be, LRU, 4, 8, 16, 0, 0), qfd = mk(be, Q, 0, 4, 50, 0, 0), n;
+	int lfd = be_map_create_extra(be, LRU, 4, 8, 16, 0, 0),
+	    qfd = be_map_create_extra(be, Q, 0, 4, 50, 0, 0), n;
 	struct obj *lo, *qo;
 	pthread_t t[6];
 	uint32_t keys[64], k, v;
@@ -824,8 +770,8 @@ static void test_threads(void)
 	EQ(keys_u32(be, lfd, keys, 64), 16);
 	obj_put(lo);
 	obj_put(qo);
-	fd_close(be, lfd);
-	fd_close(be, qfd);
+	be_close(be, lfd);
+	be_close(be, qfd);
 }
 
 static void run_all(const struct backend *be)
@@ -861,7 +807,7 @@ int main(void)
 	test_prog_ops();
 	test_second_mapping();
 
-	fd = mk(&kernel, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0, 0);
+	fd = be_map_create_extra(&kernel, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0, 0);
 	if (fd < 0) {
 		printf("test_maps: kernel comparison skipped: bpf(BPF_MAP_CREATE) says %s\n",
 		       strerror(-fd));

@@ -39,22 +39,11 @@
 #include "../../src/maps/perf_event_array.h"
 #include "../../src/vm/vm.h"
 #include "test_util.h"
+#include "backend.h"
 
 #define PG 4096
 
-struct backend {
-	const char *name;
-	bool kernel;
-};
-
-static const struct backend bpfhost = {"bpfhost", false}, kernel = {"kernel", true};
 static unsigned ncpus;
-
-#define EQ(got, want)                                                                              \
-	do {                                                                                       \
-		long long g_ = (long long)(got), w_ = (long long)(want);                           \
-		CHECK(g_ == w_, "[%s] %s = %lld, want %lld", be->name, #got, g_, w_);              \
-	} while (0)
 
 /* ---- the two backends ---- */
 
@@ -129,23 +118,6 @@ static void ep_close(const struct backend *be, int epfd)
 	close(epfd);
 }
 
-static int sys(const struct backend *be, int cmd, union bpf_attr *a)
-{
-	long r = be->kernel ? syscall(__NR_bpf, cmd, a, sizeof(*a))
-			    : bpfhost_sys_bpf(cmd, a, sizeof(*a));
-
-	return r < 0 ? -errno : (int)r;
-}
-
-static void fd_close(const struct backend *be, int fd)
-{
-	if (fd < 0)
-		return;
-	if (!be->kernel)
-		bpfhost_fd_closed(fd);
-	close(fd);
-}
-
 /* A BPF output event as libbpf opens it, with these changes applied. */
 static struct perf_event_attr out_attr(uint64_t sample_type, uint32_t wakeup_events)
 {
@@ -215,7 +187,7 @@ static int prog_make(const struct backend *be, struct prog *p)
 	a.key_size = 4;
 	a.value_size = 4;
 	a.max_entries = ncpus;
-	p->map_fd = sys(be, BPF_MAP_CREATE, &a);
+	p->map_fd = be_sys(be, BPF_MAP_CREATE, &a);
 	if (p->map_fd < 0)
 		return p->map_fd;
 	if (be->kernel) {
@@ -229,7 +201,7 @@ static int prog_make(const struct backend *be, struct prog *p)
 		a.log_size = sizeof(log);
 		a.log_level = 1;
 		log[0] = 0;
-		p->kfd = sys(be, BPF_PROG_LOAD, &a);
+		p->kfd = be_sys(be, BPF_PROG_LOAD, &a);
 		if (p->kfd < 0)
 			printf("%s\n", log);
 		return p->kfd < 0 ? p->kfd : 0;
@@ -246,10 +218,10 @@ static int prog_make(const struct backend *be, struct prog *p)
 
 static void prog_free(const struct backend *be, struct prog *p)
 {
-	fd_close(be, p->kfd);
+	be_close(be, p->kfd);
 	vm_prog_free(p->vp);
 	obj_put(p->map_obj);
-	fd_close(be, p->map_fd);
+	be_close(be, p->map_fd);
 }
 
 /* Slot key of the map holds the perf event pfd. */
@@ -262,7 +234,7 @@ static int slot_set(const struct backend *be, const struct prog *p, uint32_t key
 	a.map_fd = (uint32_t)p->map_fd;
 	a.key = (uint64_t)(uintptr_t)&key;
 	a.value = (uint64_t)(uintptr_t)&v;
-	return sys(be, BPF_MAP_UPDATE_ELEM, &a);
+	return be_sys(be, BPF_MAP_UPDATE_ELEM, &a);
 }
 
 /* Runs the program on cpu: bpf_perf_event_output's result. */
@@ -282,7 +254,7 @@ static long output(const struct backend *be, const struct prog *p, unsigned cpu,
 		a.test.ctx_size_in = sizeof(ctx);
 		a.test.flags = BPF_F_TEST_RUN_ON_CPU;
 		a.test.cpu = cpu;
-		err = sys(be, BPF_PROG_TEST_RUN, &a);
+		err = be_sys(be, BPF_PROG_TEST_RUN, &a);
 		return err ? err : (int32_t)a.test.retval;
 	}
 	run = malloc(sizeof(*run));

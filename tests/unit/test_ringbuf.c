@@ -34,75 +34,26 @@
 #include "../../src/maps/ringbuf.h"
 #include "../../src/vm/vm.h"
 #include "test_util.h"
+#include "backend.h"
 
 #define ENOTSUPP 524
 #define PG 4096
-
-struct backend {
-	const char *name;
-	bool kernel;
-};
-
-static const struct backend bpfhost = {"bpfhost", false}, kernel = {"kernel", true};
-
-#define EQ(got, want)                                                                              \
-	do {                                                                                       \
-		long long g_ = (long long)(got), w_ = (long long)(want);                           \
-		CHECK(g_ == w_, "[%s] %s = %lld, want %lld", be->name, #got, g_, w_);              \
-	} while (0)
-
-static int sys(const struct backend *be, int cmd, union bpf_attr *a)
-{
-	long r = be->kernel ? syscall(__NR_bpf, cmd, a, sizeof(*a))
-			    : bpfhost_sys_bpf(cmd, a, sizeof(*a));
-
-	return r < 0 ? -errno : (int)r;
-}
 
 static void fd_close(const struct backend *be, int fd)
 {
 	if (fd < 0)
 		return;
-	if (!be->kernel) {
-		bpfhost_fd_closed(fd);
+	if (!be->kernel && fd >= 0)
 		mapfd_closed(fd);
-	}
-	close(fd);
+	be_close(be, fd);
 }
 
-static int mk(const struct backend *be, uint32_t type, uint32_t ks, uint32_t vs, uint32_t me,
-	      uint32_t flags)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_type = type;
-	a.key_size = ks;
-	a.value_size = vs;
-	a.max_entries = me;
-	a.map_flags = flags;
-	return sys(be, BPF_MAP_CREATE, &a);
-}
-
-static int op(const struct backend *be, int cmd, int fd, const void *key, const void *value,
-	      uint64_t flags)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	a.map_fd = (uint32_t)fd;
-	a.key = (uint64_t)(uintptr_t)key;
-	a.value = (uint64_t)(uintptr_t)value;
-	a.flags = flags;
-	return sys(be, cmd, &a);
-}
-
-#define UPD(fd, k, v, f) op(be, BPF_MAP_UPDATE_ELEM, fd, k, v, f)
-#define GET(fd, k, v, f) op(be, BPF_MAP_LOOKUP_ELEM, fd, k, v, f)
-#define POP(fd, k, v, f) op(be, BPF_MAP_LOOKUP_AND_DELETE_ELEM, fd, k, v, f)
-#define DEL(fd, k) op(be, BPF_MAP_DELETE_ELEM, fd, k, NULL, 0)
-#define NXT(fd, k, n) op(be, BPF_MAP_GET_NEXT_KEY, fd, k, n, 0)
-#define FREEZE(fd) op(be, BPF_MAP_FREEZE, fd, NULL, NULL, 0)
+#define UPD(fd, k, v, f) be_map_op(be, BPF_MAP_UPDATE_ELEM, fd, k, v, f)
+#define GET(fd, k, v, f) be_map_op(be, BPF_MAP_LOOKUP_ELEM, fd, k, v, f)
+#define POP(fd, k, v, f) be_map_op(be, BPF_MAP_LOOKUP_AND_DELETE_ELEM, fd, k, v, f)
+#define DEL(fd, k) be_map_op(be, BPF_MAP_DELETE_ELEM, fd, k, NULL, 0)
+#define NXT(fd, k, n) be_map_op(be, BPF_MAP_GET_NEXT_KEY, fd, k, n, 0)
+#define FREEZE(fd) be_map_op(be, BPF_MAP_FREEZE, fd, NULL, NULL, 0)
 
 static struct bpfmap *map_at(int fd, struct obj **o)
 {
@@ -157,8 +108,8 @@ static const struct {
 static void test_create(const struct backend *be)
 {
 	for (size_t i = 0; i < sizeof(creates) / sizeof(creates[0]); i++) {
-		int fd = mk(be, creates[i].type, creates[i].ks, creates[i].vs, creates[i].me,
-			    creates[i].flags);
+		int fd = be_map_create(be, creates[i].type, creates[i].ks, creates[i].vs,
+				       creates[i].me, creates[i].flags);
 
 		CHECK(creates[i].want ? fd == creates[i].want : fd >= 0,
 		      "[%s] create row %zu (%s): got %d, want %d", be->name, i,
@@ -171,7 +122,7 @@ static void test_create(const struct backend *be)
 
 static void test_ringbuf_ops(const struct backend *be)
 {
-	int fd = mk(be, RB, 0, 0, PG, 0);
+	int fd = be_map_create(be, RB, 0, 0, PG, 0);
 	uint64_t v = 0;
 	uint32_t k = 0;
 
@@ -202,7 +153,8 @@ static void test_ringbuf_ops(const struct backend *be)
 
 static void test_perf_array_ops(const struct backend *be)
 {
-	int fd = mk(be, PA, 4, 4, 2, 0), ro = mk(be, PA, 4, 4, 2, BPF_F_RDONLY), pfd = perf_fd();
+	int fd = be_map_create(be, PA, 4, 4, 2, 0),
+	    ro = be_map_create(be, PA, 4, 4, 2, BPF_F_RDONLY), pfd = perf_fd();
 	uint32_t k = 0, v = 0, next = 77;
 
 	EQ(GET(fd, &k, &v, 0), -ENOTSUPP);
@@ -281,7 +233,7 @@ static int try_map(const struct backend *be, size_t len, int prot, int flags, in
 static void test_mmap(const struct backend *be)
 {
 	const int RW = PROT_READ | PROT_WRITE;
-	int fd = mk(be, RB, 0, 0, 2 * PG, 0);
+	int fd = be_map_create(be, RB, 0, 0, 2 * PG, 0);
 	uint64_t *cons, *prod;
 	uint8_t *data;
 
@@ -356,7 +308,7 @@ static int collect(void *ctx, void *sample, uint32_t len)
 static void test_producer(void)
 {
 	const struct backend *be = &bpfhost;
-	int fd = mk(be, RB, 0, 0, PG, 0);
+	int fd = be_map_create(be, RB, 0, 0, PG, 0);
 	struct obj *o;
 	struct bpfmap *m = map_at(fd, &o);
 	uint32_t got[128], seq, x = 7;
@@ -419,7 +371,8 @@ static void test_producer(void)
 static void test_epoll(void)
 {
 	const struct backend *be = &bpfhost;
-	int fd = mk(be, RB, 0, 0, PG, 0), fd2 = mk(be, RB, 0, 0, PG, 0), ep = epoll_create1(0);
+	int fd = be_map_create(be, RB, 0, 0, PG, 0), fd2 = be_map_create(be, RB, 0, 0, PG, 0),
+	    ep = epoll_create1(0);
 	int pipefd[2], x = 5;
 	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = 42}, out[4];
 	struct obj *o;
@@ -544,7 +497,7 @@ static void read_view(const struct view *v, struct consumed *c)
 static void test_threads(void)
 {
 	const struct backend *be = &bpfhost;
-	int fd = mk(be, RB, 0, 0, RING, 0);
+	int fd = be_map_create(be, RB, 0, 0, RING, 0);
 	struct obj *o;
 	struct consumed c;
 	struct view v;
@@ -582,7 +535,7 @@ static void test_threads(void)
 static void test_process(void)
 {
 	const struct backend *be = &bpfhost;
-	int fd = mk(be, RB, 0, 0, PG, 0), ep = epoll_create1(0), got = 0, status = 0;
+	int fd = be_map_create(be, RB, 0, 0, PG, 0), ep = epoll_create1(0), got = 0, status = 0;
 	struct epoll_event ev = {.events = EPOLLIN}, out;
 	struct timespec t0, t1;
 	struct obj *o;
@@ -652,7 +605,7 @@ static int count_only(void *ctx, const void *data, uint32_t size)
 static void test_perf_output(void)
 {
 	const struct backend *be = &bpfhost;
-	int fd = mk(be, PA, 4, 4, 64, 0), pfd = perf_fd(), r, err;
+	int fd = be_map_create(be, PA, 4, 4, 64, 0), pfd = perf_fd(), r, err;
 	struct vm_prog *vp = NULL;
 	struct vm_run *run = NULL;
 	unsigned ncpus = map_possible_cpus();
@@ -774,7 +727,7 @@ int main(void)
 	test_process();
 	test_perf_output();
 
-	fd = mk(&kernel, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
+	fd = be_map_create(&kernel, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
 	if (fd < 0) {
 		printf("test_ringbuf: kernel comparison skipped: bpf(BPF_MAP_CREATE) says %s\n",
 		       strerror(-fd));
