@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../unit/test_util.h"
+#include "load.h"
 
 int main(int argc, char **argv)
 {
@@ -16,28 +17,18 @@ int main(int argc, char **argv)
 	static const long long want[12] = {0xe674, 0x534e, 0x648c, 0x6fcf, 0x90ff, 0xabcd,
 					   0x7,	   0x902f, 0x68ac, 0xaa60, 0xcf9f, 0x2ae1};
 	struct bpf_object *obj;
+	bool skipped;
 	struct bpf_program *prog;
 	struct bpf_map *map, *bss = NULL;
 	unsigned char pkt[600];
 	long long res[12];
-	int err, zero = 0;
+	int zero = 0;
 
 	if (argc != 2)
 		return 2;
-	obj = bpf_object__open_file(argv[1], NULL);
-	CHECK(obj != NULL, "open %s", argv[1]);
+	obj = test_load(argv[1], &skipped);
 	if (!obj)
-		return TEST_DONE();
-	err = bpf_object__load(obj);
-#ifdef KERNEL_BACKEND
-	if (err == -EPERM || err == -ENOSYS) {
-		printf("NOTICE: the kernel refused to load (%s): skipped\n", strerror(-err));
-		return 0;
-	}
-#endif
-	CHECK(err == 0, "load: %d", err);
-	if (err)
-		return TEST_DONE();
+		return skipped ? 0 : TEST_DONE();
 	prog = bpf_object__find_program_by_name(obj, "csum");
 	bpf_object__for_each_map(map, obj) if (strstr(bpf_map__name(map), ".bss")) bss = map;
 	for (size_t i = 0; i < sizeof(pkt); i++)

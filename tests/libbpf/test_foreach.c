@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../unit/test_util.h"
+#include "load.h"
 
 struct args {
 	__u32 stop_key;
@@ -34,29 +35,18 @@ static int run(struct bpf_program *prog, __u32 stop_key, struct args *out)
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
+	bool skipped;
 	struct bpf_program *prog;
 	struct bpf_map *h;
 	struct args out;
 	__u64 v, total = 0;
 	__u32 k;
-	int err;
 
 	if (argc != 2)
 		return 2;
-	obj = bpf_object__open_file(argv[1], NULL);
-	CHECK(obj != NULL, "open %s", argv[1]);
+	obj = test_load(argv[1], &skipped);
 	if (!obj)
-		return TEST_DONE();
-	err = bpf_object__load(obj);
-#ifdef KERNEL_BACKEND
-	if (err == -EPERM || err == -ENOSYS) {
-		printf("NOTICE: the kernel refused to load (%s): skipped\n", strerror(-err));
-		return 0;
-	}
-#endif
-	CHECK(err == 0, "load: %d", err);
-	if (err)
-		return TEST_DONE();
+		return skipped ? 0 : TEST_DONE();
 	prog = bpf_object__find_program_by_name(obj, "walk");
 	h = bpf_object__find_map_by_name(obj, "h");
 	for (k = 1; k <= 5; k++) {

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../unit/test_util.h"
+#include "load.h"
 
 struct args {
 	__u32 n;
@@ -30,26 +31,15 @@ static int run(struct bpf_program *prog, __u32 n, __u32 stop_at, struct args *ou
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
+	bool skipped;
 	struct bpf_program *prog;
 	struct args out;
-	int err;
 
 	if (argc != 2)
 		return 2;
-	obj = bpf_object__open_file(argv[1], NULL);
-	CHECK(obj != NULL, "open %s", argv[1]);
+	obj = test_load(argv[1], &skipped);
 	if (!obj)
-		return TEST_DONE();
-	err = bpf_object__load(obj);
-#ifdef KERNEL_BACKEND
-	if (err == -EPERM || err == -ENOSYS) {
-		printf("NOTICE: the kernel refused to load (%s): skipped\n", strerror(-err));
-		return 0;
-	}
-#endif
-	CHECK(err == 0, "load: %d", err);
-	if (err)
-		return TEST_DONE();
+		return skipped ? 0 : TEST_DONE();
 	prog = bpf_object__find_program_by_name(obj, "sum");
 	CHECK(run(prog, 10, 100, &out) == 0 && out.ret == 10 && out.sum == 45,
 	      "10 loops: ret %lld sum %llu", (long long)out.ret, (unsigned long long)out.sum);

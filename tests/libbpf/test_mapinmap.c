@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "../unit/test_util.h"
+#include "load.h"
 
 struct args {
 	__u32 slot;
@@ -33,27 +34,17 @@ int main(int argc, char **argv)
 	struct bpf_map *outer, *by_name;
 	struct bpf_program *prog;
 	struct bpf_object *obj;
+	bool skipped;
 	struct args out;
 	__u32 key, id = 0, fd;
 	__u64 v;
-	int inner, inner2, wrong, err;
+	int inner, inner2, wrong;
 
 	if (argc != 2)
 		return 2;
-	obj = bpf_object__open_file(argv[1], NULL);
-	CHECK(obj != NULL, "open %s", argv[1]);
+	obj = test_load(argv[1], &skipped);
 	if (!obj)
-		return TEST_DONE();
-	err = bpf_object__load(obj);
-#ifdef KERNEL_BACKEND
-	if (err == -EPERM || err == -ENOSYS) {
-		printf("NOTICE: the kernel refused to load (%s): skipped\n", strerror(-err));
-		return 0;
-	}
-#endif
-	CHECK(err == 0, "load: %d", err);
-	if (err)
-		return TEST_DONE();
+		return skipped ? 0 : TEST_DONE();
 	prog = bpf_object__find_program_by_name(obj, "count");
 	outer = bpf_object__find_map_by_name(obj, "outer");
 	by_name = bpf_object__find_map_by_name(obj, "by_name");

@@ -38,6 +38,7 @@
 #include "../../src/helpers/kernel.h"
 #endif
 #include "../unit/test_util.h"
+#include "load.h"
 
 #define MAX_EVS 1024
 
@@ -311,16 +312,11 @@ int main(int argc, char **argv)
 	CHECK(obj != NULL, "open %s: %s", argv[1], strerror(errno));
 	if (!obj)
 		return TEST_DONE();
-	err = bpf_object__load(obj);
-#ifdef KERNEL_BACKEND
-	if (err == -EPERM || err == -ENOSYS) {
-		printf("NOTICE: the kernel refused to load (%s): kernel comparison skipped\n",
-		       strerror(-err));
+	err = test_load_object(obj);
+	if (err > 0) {
 		bpf_object__close(obj);
 		return 0;
 	}
-#endif
-	CHECK(err == 0, "load: %d", err);
 	if (err)
 		goto out;
 	prog_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "produce"));

@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 
 #include "../unit/test_util.h"
+#include "load.h"
 
 struct args {
 	__s32 n;
@@ -23,11 +24,11 @@ struct args {
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
+	bool skipped;
 	struct bpf_program *prog;
 	struct args a = {.n = -42, .x = 0xbeef};
 	char comm[16] = "";
 	const char *want = "n=-42 x=beef s=str";
-	int err;
 
 	if (argc != 2)
 		return 2;
@@ -38,20 +39,9 @@ int main(int argc, char **argv)
 	if (!getenv("BPFHOST_DIR") && mkdtemp(tmpl))
 		setenv("BPFHOST_DIR", tmpl, 1);
 #endif
-	obj = bpf_object__open_file(argv[1], NULL);
-	CHECK(obj != NULL, "open %s", argv[1]);
+	obj = test_load(argv[1], &skipped);
 	if (!obj)
-		return TEST_DONE();
-	err = bpf_object__load(obj);
-#ifdef KERNEL_BACKEND
-	if (err == -EPERM || err == -ENOSYS) {
-		printf("NOTICE: the kernel refused to load (%s): skipped\n", strerror(-err));
-		return 0;
-	}
-#endif
-	CHECK(err == 0, "load: %d", err);
-	if (err)
-		return TEST_DONE();
+		return skipped ? 0 : TEST_DONE();
 	prog = bpf_object__find_program_by_name(obj, "say");
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &a, .ctx_size_in = sizeof(a));
 	CHECK(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) == 0, "run");

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../unit/test_util.h"
+#include "load.h"
 
 struct args {
 	__u32 seq;
@@ -189,16 +190,11 @@ int main(int argc, char **argv)
 	CHECK(obj != NULL, "open %s: %s", argv[1], strerror(errno));
 	if (!obj)
 		return TEST_DONE();
-	err = bpf_object__load(obj);
-#ifdef KERNEL_BACKEND
-	if (err == -EPERM || err == -ENOSYS) {
-		printf("NOTICE: the kernel refused to load (%s): kernel comparison skipped\n",
-		       strerror(-err));
+	err = test_load_object(obj);
+	if (err > 0) {
 		bpf_object__close(obj);
 		return 0;
 	}
-#endif
-	CHECK(err == 0, "load: %d", err);
 	if (err)
 		goto out;
 	prog = bpf_object__find_program_by_name(obj, "produce");

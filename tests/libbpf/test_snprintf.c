@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../unit/test_util.h"
+#include "load.h"
 
 #define N 16
 
@@ -42,26 +43,15 @@ static const struct {
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
+	bool skipped;
 	struct bpf_program *prog;
 	static struct args a;
-	int err;
 
 	if (argc != 2)
 		return 2;
-	obj = bpf_object__open_file(argv[1], NULL);
-	CHECK(obj != NULL, "open %s", argv[1]);
+	obj = test_load(argv[1], &skipped);
 	if (!obj)
-		return TEST_DONE();
-	err = bpf_object__load(obj);
-#ifdef KERNEL_BACKEND
-	if (err == -EPERM || err == -ENOSYS) {
-		printf("NOTICE: the kernel refused to load (%s): skipped\n", strerror(-err));
-		return 0;
-	}
-#endif
-	CHECK(err == 0, "load: %d", err);
-	if (err)
-		return TEST_DONE();
+		return skipped ? 0 : TEST_DONE();
 	prog = bpf_object__find_program_by_name(obj, "fmt");
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .ctx_in = &a, .ctx_size_in = sizeof(a));
 	CHECK(bpf_prog_test_run_opts(bpf_program__fd(prog), &opts) == 0, "run");

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "../unit/test_util.h"
+#include "load.h"
 
 struct val {
 	__u64 a;
@@ -235,27 +236,16 @@ int main(int argc, char **argv)
 {
 	struct bpf_program *hprog, *aprog, *gprog;
 	struct bpf_object *obj;
+	bool skipped;
 	struct bpf_map *hmap, *amap, *gmap;
 	__u64 torn = 0;
-	int err;
 
 	if (argc != 2)
 		return 2;
 	libbpf_set_print(quiet);
-	obj = bpf_object__open_file(argv[1], NULL);
-	CHECK(obj != NULL, "open %s", argv[1]);
+	obj = test_load(argv[1], &skipped);
 	if (!obj)
-		return TEST_DONE();
-	err = bpf_object__load(obj);
-#ifdef KERNEL_BACKEND
-	if (err == -EPERM || err == -ENOSYS) {
-		printf("NOTICE: the kernel refused to load (%s): skipped\n", strerror(-err));
-		return 0;
-	}
-#endif
-	CHECK(err == 0, "load: %d", err);
-	if (err)
-		return TEST_DONE();
+		return skipped ? 0 : TEST_DONE();
 	hprog = bpf_object__find_program_by_name(obj, "add_hash");
 	aprog = bpf_object__find_program_by_name(obj, "add_array");
 	hmap = bpf_object__find_map_by_name(obj, "hcounts");
