@@ -295,7 +295,8 @@ int main(int argc, char **argv)
 {
 	struct perf_buffer *pb = NULL;
 	struct bpf_object *obj;
-	int events_fd, ncpus, n, err, at;
+	bool skipped;
+	int events_fd, ncpus, n, at;
 	__s64 e[64];
 	__u64 id = 0;
 
@@ -308,17 +309,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	libbpf_set_print(quiet);
-	obj = bpf_object__open_file(argv[1], NULL);
-	CHECK(obj != NULL, "open %s: %s", argv[1], strerror(errno));
+	obj = test_load(argv[1], &skipped);
 	if (!obj)
-		return TEST_DONE();
-	err = test_load_object(obj);
-	if (err > 0) {
-		bpf_object__close(obj);
-		return 0;
-	}
-	if (err)
-		goto out;
+		return skipped ? 0 : TEST_DONE();
 	prog_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, "produce"));
 	events_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "events"));
 	errs_fd = bpf_map__fd(bpf_object__find_map_by_name(obj, "errs"));

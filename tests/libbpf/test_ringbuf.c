@@ -175,6 +175,7 @@ int main(int argc, char **argv)
 	static struct seen s;
 	struct ring_buffer *rb = NULL;
 	struct bpf_object *obj;
+	bool skipped;
 	struct bpf_program *prog;
 	struct bpf_map *map;
 	struct args a;
@@ -186,17 +187,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	libbpf_set_print(quiet);
-	obj = bpf_object__open_file(argv[1], NULL);
-	CHECK(obj != NULL, "open %s: %s", argv[1], strerror(errno));
+	obj = test_load(argv[1], &skipped);
 	if (!obj)
-		return TEST_DONE();
-	err = test_load_object(obj);
-	if (err > 0) {
-		bpf_object__close(obj);
-		return 0;
-	}
-	if (err)
-		goto out;
+		return skipped ? 0 : TEST_DONE();
 	prog = bpf_object__find_program_by_name(obj, "produce");
 	map = bpf_object__find_map_by_name(obj, "rb");
 	CHECK(prog && map, "program and map by name");

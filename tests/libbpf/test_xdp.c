@@ -317,30 +317,22 @@ static void tail_call(struct bpf_object *obj)
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
-	int err;
+	bool skipped;
 
 	if (argc != 2) {
 		fprintf(stderr, "usage: test_xdp OBJ\n");
 		return 2;
 	}
 	libbpf_set_print(quiet);
-	obj = bpf_object__open_file(argv[1], NULL);
-	CHECK(obj != NULL, "open %s: %s", argv[1], strerror(errno));
+	obj = test_load(argv[1], &skipped);
 	if (!obj)
-		return TEST_DONE();
-	err = test_load_object(obj);
-	if (err > 0) {
-		bpf_object__close(obj);
-		return 0;
-	}
-	if (!err) {
-		filter(obj);
-		vlan_pop(obj);
-		meta(obj);
-		trim(obj);
-		count(obj);
-		tail_call(obj);
-	}
+		return skipped ? 0 : TEST_DONE();
+	filter(obj);
+	vlan_pop(obj);
+	meta(obj);
+	trim(obj);
+	count(obj);
+	tail_call(obj);
 	bpf_object__close(obj);
 	return TEST_DONE();
 }
