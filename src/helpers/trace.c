@@ -1,4 +1,5 @@
-/* bpf_trace_printk and bpf_get_current_comm: see trace.h. */
+/* bpf_trace_printk, bpf_trace_vprintk, bpf_snprintf, bpf_get_current_comm:
+ * see trace.h. */
 #include "trace.h"
 
 #include <ctype.h>
@@ -7,6 +8,7 @@
 #include <stdbool.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -51,15 +53,26 @@ static void put(struct outbuf *o, const char *s, size_t n)
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static void putf(struct outbuf *o, const char *fmt, ...)
 {
-	char tmp[600];
-	va_list ap;
+	char tmp[600], *big;
+	va_list ap, again;
 	int n;
 
 	va_start(ap, fmt);
+	va_copy(again, ap);
 	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		put(o, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+	if (n > 0 && (size_t)n < sizeof(tmp)) {
+		put(o, tmp, (size_t)n);
+	} else if (n > 0) {
+		/* a wide field: formatted whole, so that the length is right */
+		big = malloc((size_t)n + 1);
+		if (big && vsnprintf(big, (size_t)n + 1, fmt, again) == n)
+			put(o, big, (size_t)n);
+		else
+			o->total += (size_t)n;
+		free(big);
+	}
+	va_end(again);
 }
 #pragma GCC diagnostic pop
 
@@ -125,12 +138,20 @@ int bprintf_format(char *out, size_t out_len, const char *fmt, size_t fmt_size,
 			return -EINVAL;
 		spec[0] = '%';
 		i++;
-		/* optional flags "0 +-" and a width */
-		while (strchr("0+- ", fmt[i]) && fmt[i] && sl < 16)
-			spec[sl++] = fmt[i++];
-		if (fmt[i] >= '1' && fmt[i] <= '9')
-			while (fmt[i] >= '0' && fmt[i] <= '9' && sl < 24)
-				spec[sl++] = fmt[i++];
+		/* optional flags "0 +-" (repeats change nothing) and a width, which
+		 * the kernel's vsnprintf clamps below 2^23 */
+		for (; fmt[i] && strchr("0+- ", fmt[i]); i++)
+			if (!memchr(spec + 1, fmt[i], sl - 1))
+				spec[sl++] = fmt[i];
+		if (fmt[i] >= '1' && fmt[i] <= '9') {
+			unsigned long width = 0;
+
+			for (; fmt[i] >= '0' && fmt[i] <= '9'; i++)
+				if (width < (1ul << 23))
+					width = width * 10 + (unsigned long)(fmt[i] - '0');
+			sl += (size_t)snprintf(spec + sl, 12, "%lu",
+					       width < (1ul << 23) ? width : (1ul << 23) - 1);
+		}
 		if (fmt[i] == 'p') {
 			const char *f = &fmt[i + 1];
 

@@ -39,5 +39,12 @@ int main(void)
 	CHECK(bprintf_format(out, sizeof(out), "abc", 3, args, 0) == -EINVAL, "no NUL in fmt_size");
 	CHECK(bprintf_format(out, sizeof(out), "ab\0cd", 5, args, 0) == 2, "NUL inside fmt_size");
 	CHECK(fmt(out, sizeof(out), "\t%d\n", args, 1) == 4, "white space is allowed");
+	/* repeated flags and wide fields: the whole length, what fits written */
+	n = fmt(out, sizeof(out), "%------------------------4d|", args, 1);
+	CHECK(n == 5 && !strcmp(out, "-5  |"), "repeated flags: %d '%s'", n, out);
+	n = fmt(out, sizeof(out), "%1000d", args, 1);
+	CHECK(n == 1000 && strlen(out) == sizeof(out) - 1 && out[0] == ' ', "wide field: %d", n);
+	n = fmt(NULL, 0, "%00000000000000000000000000000001x", args + 1, 1);
+	CHECK(n == 4, "a width of many digits: %d", n);
 	return TEST_DONE();
 }
