@@ -770,11 +770,12 @@ static int test_run_type(struct bpfprog *prog, const struct progtype *type, unio
 
 int prog_test_run(struct bpfprog *prog, union bpf_attr *attr)
 {
-	switch (prog->prog_type) {
-	case BPF_PROG_TYPE_SYSCALL: return test_run_syscall(prog, attr);
-	case BPF_PROG_TYPE_XDP: return test_run_type(prog, &progtype_xdp, attr);
-	default: return -ENOTSUPP;
-	}
+	const struct progtype *type;
+
+	if (prog->prog_type == BPF_PROG_TYPE_SYSCALL)
+		return test_run_syscall(prog, attr);
+	type = progtype_find(prog->prog_type);
+	return type ? test_run_type(prog, type, attr) : -ENOTSUPP;
 }
 
 const char *prog_type_name(uint32_t type)

@@ -27,14 +27,14 @@ uint32_t csum_partial32(const void *buf, size_t len, uint32_t seed)
 	return (uint32_t)sum;
 }
 
-static uint32_t csum_add32(uint32_t a, uint32_t b)
+uint32_t csum_add32(uint32_t a, uint32_t b)
 {
 	uint32_t r = a + b;
 
 	return r + (r < b);
 }
 
-static uint16_t fold16(uint32_t x)
+uint16_t fold16(uint32_t x)
 {
 	return (uint16_t)((x + ((x >> 16) | (x << 16))) >> 16);
 }

@@ -15,6 +15,7 @@
 #include "../maps/map.h"
 #include "csum.h"
 #include "memory.h"
+#include "skb.h"
 #include "str.h"
 #include "trace.h"
 #include "../maps/perf_event_array.h"
@@ -621,6 +622,7 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_xdp_adjust_head] = {"bpf_xdp_adjust_head", xdp_adjust_head, {0}},
 	[BPF_FUNC_xdp_adjust_meta] = {"bpf_xdp_adjust_meta", xdp_adjust_meta, {0}},
 	[BPF_FUNC_xdp_adjust_tail] = {"bpf_xdp_adjust_tail", xdp_adjust_tail, {0}},
+	SKB_HELPERS,
 	[BPF_FUNC_xdp_get_buff_len] = {"bpf_xdp_get_buff_len", xdp_get_buff_len, {0}},
 };
 

@@ -38,15 +38,49 @@ struct progtype {
 };
 
 extern const struct progtype progtype_xdp;
+/* The __sk_buff types (src/progtypes/skb.c) */
+extern const struct progtype progtype_socket_filter, progtype_sched_cls, progtype_sched_act,
+	progtype_cgroup_skb, progtype_lwt_in, progtype_lwt_out, progtype_lwt_xmit;
+
+/* The descriptor of a program type, or NULL if bpfhost has none. */
+const struct progtype *progtype_find(uint32_t prog_type);
 
 /* Whether a program of the type may call helper id, as the kernel decides
  * (src/progtypes/helpers.c); true for types without a list yet. */
 bool progtype_helper_allowed(uint32_t prog_type, int32_t id);
 
+/* Where a program asked its packet to go (bpf_redirect, bpf_redirect_map):
+ * the kernel keeps this per CPU (bpf_redirect_info) until the driver or tc
+ * acts on the verdict; bpfhost keeps it with the run, for whoever ran it. */
+struct progtype_redirect {
+	bool set;
+	uint32_t ifindex; /* bpf_redirect's target, or the map entry's key */
+	uint64_t flags;
+	uint32_t map_id; /* 0 for bpf_redirect */
+};
+
 /* The head of every vm_run.ctx_state. */
 struct progtype_state {
 	uint32_t prog_type;
+	struct progtype_redirect redirect;
 };
+
+/* ---- shared by the test runs (src/progtypes/common.c) ---- */
+
+/* The kernel's bpf_ctx_init: ctx (size bytes) zeroed if ctx_in or ctx_out is
+ * given, ctx_in copied in; ctx_in's bytes past size must be zero (-E2BIG),
+ * at most a page. Returns 0, or the errno; *has_ctx says whether either was given. */
+int progtype_ctx_in(const union bpf_attr *attr, void *ctx, uint32_t size, bool *has_ctx);
+/* The kernel's bpf_ctx_finish: ctx to ctx_out, -ENOSPC if it is too small. */
+int progtype_ctx_out(union bpf_attr *attr, const void *ctx, uint32_t size);
+/* The kernel's bpf_test_finish for linear data: size bytes of data to
+ * data_out (clamped to a nonzero data_size_out: -ENOSPC), the sizes, retval
+ * and duration into attr. */
+int progtype_data_out(union bpf_attr *attr, const void *data, uint32_t size, uint32_t retval,
+		      uint32_t duration);
+/* repeat runs (0 means 1) through t->exec; duration: mean ns per run, as
+ * the kernel's bpf_test_timer; retval: the last run's r0. */
+int progtype_repeat(struct progtype_test *t, uint32_t repeat, uint32_t *retval, uint32_t *duration);
 
 /* ---- XDP ---- */
 
@@ -103,5 +137,44 @@ static inline void xdp_buf_sync(struct xdp_buf *b, struct vm_run *run)
 	run->regions[b->region].start = base + b->meta;
 	run->regions[b->region].len = b->end - b->meta;
 }
+
+/* ---- __sk_buff: SOCKET_FILTER, SCHED_CLS/ACT, CGROUP_SKB, LWT_* ---- */
+
+/* The packet of an skb run, as the kernel's sk_buff holds it: bytes [data,
+ * tail) of buf, with mac and network header offsets. buf is large and lives
+ * below 4 GiB: the packet can grow both ways (helpers) as the kernel's would
+ * after reallocating, and __sk_buff's 32-bit data, data_end and data_meta
+ * hold real addresses. The program's view, struct __sk_buff, holds every
+ * field's value (mark, cb, hash, ...); whoever changes the geometry calls
+ * skb_buf_sync. */
+#define SKB_BUF_SIZE (256u * 1024)
+#define SKB_BUF_HEADROOM (96u * 1024) /* where data starts */
+#define SKB_ETH_HLEN 14u
+#define SKB_MAX_LEN (65536u + SKB_ETH_HLEN) /* the loopback's mtu + hard_header_len */
+#define SKB_HDR_UNSET UINT32_MAX
+enum { SKB_CHECKSUM_NONE, SKB_CHECKSUM_UNNECESSARY, SKB_CHECKSUM_COMPLETE, SKB_CHECKSUM_PARTIAL };
+
+struct skb_buf {
+	struct progtype_state hdr;
+	uint8_t *buf;
+	uint32_t head; /* the kernel's skb->head: LD_ABS's negative offsets reach down to it */
+	uint32_t data, tail;
+	uint32_t mac, net, trans; /* header offsets in buf; trans SKB_HDR_UNSET until set */
+	bool direct;		  /* the type reads the packet directly: data pointers given */
+	uint8_t ip_summed;	  /* SKB_CHECKSUM_*; with COMPLETE, csum is the sum */
+	uint8_t csum_level;
+	uint32_t csum;
+	bool sw_hash, l4_hash;
+	uint32_t pkt_len;     /* the qdisc cb's pkt_len: __sk_buff.wire_len */
+	struct __sk_buff *md; /* the context the program gets in r1 */
+	size_t region;	      /* run->regions[region]: [data, tail) */
+};
+
+/* The skb run behind vm_run.ctx_state, or NULL if the run has none. */
+struct skb_buf *skb_buf_of(const struct vm_run *run);
+
+/* After the geometry changed: the context's len and pointers, LD_ABS's view
+ * and the region the checked interpreter allows follow it. */
+void skb_buf_sync(struct skb_buf *b, struct vm_run *run);
 
 #endif

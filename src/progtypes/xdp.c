@@ -29,7 +29,6 @@
 
 #define PAGE_HEAD 112u /* sizeof(struct xdp_page_head): live frames keep it in the page */
 #define MAX_BATCH 256u /* TEST_XDP_MAX_BATCH */
-#define CTX_MAX 4096u  /* bpf_check_uarg_tail_zero: at most a page of ctx_in */
 
 struct xdp_test {
 	struct xdp_buf buf;
@@ -40,14 +39,6 @@ struct xdp_test {
 	uint32_t meta_sz;
 	uint32_t linear_sz; /* bytes of data_in in the frame, metadata included */
 };
-
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
-}
 
 /* The checks of bpf_prog_test_run_xdp before any memory is taken, in its order. */
 static int check_attr(const struct progtype_test *t, const union bpf_attr *attr, struct xdp_test *x)
@@ -61,19 +52,7 @@ static int check_attr(const struct progtype_test *t, const union bpf_attr *attr,
 	x->live = attr->test.flags & BPF_F_TEST_XDP_LIVE_FRAMES;
 	if (x->live ? batch > MAX_BATCH : batch != 0)
 		return x->live ? -E2BIG : -EINVAL;
-	/* the kernel's bpf_ctx_init: a zeroed xdp_md whenever ctx_in or ctx_out
-	 * is given, ctx_in copied in, whose bytes past the struct must be zero */
-	x->has_ctx = attr->test.ctx_in || attr->test.ctx_out;
-	if (attr->test.ctx_in) {
-		const uint8_t *in = (const uint8_t *)(uintptr_t)attr->test.ctx_in;
-		uint32_t n = attr->test.ctx_size_in;
-
-		if (n > CTX_MAX ||
-		    (n > sizeof(x->user) && !all_zero(in + sizeof(x->user), n - sizeof(x->user))))
-			return -E2BIG;
-		memcpy(&x->user, in, n < sizeof(x->user) ? n : sizeof(x->user));
-	}
-	return 0;
+	return progtype_ctx_in(attr, &x->user, sizeof(x->user), &x->has_ctx);
 }
 
 /* The sizes: metadata (ctx_in's data), the linear part (ctx_in's data_end,
@@ -207,15 +186,11 @@ static int buf_init(const union bpf_attr *attr, struct xdp_test *x)
 	return 0;
 }
 
-/* repeat runs (0 means 1) on the same buffer; duration: mean ns per run. */
+/* repeat runs on the same buffer (the kernel does not reset it) */
 static int run(struct progtype_test *t, const union bpf_attr *attr, struct xdp_test *x,
 	       uint32_t *retval, uint32_t *duration)
 {
-	uint32_t repeat = attr->test.repeat ? attr->test.repeat : 1;
 	struct vm_run *r = t->run;
-	struct timespec t0, t1;
-	uint64_t ns;
-	int err = 0;
 
 	r->args[0] = (uint64_t)(uintptr_t)&x->md;
 	r->ctx_state = &x->buf.hdr;
@@ -225,18 +200,7 @@ static int run(struct progtype_test *t, const union bpf_attr *attr, struct xdp_t
 	if (vm_run_add_region(r, x->buf.frame, 0, "packet", true))
 		return -ENOMEM;
 	xdp_buf_sync(&x->buf, r);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (uint32_t i = 0; i < repeat && !err; i++)
-		err = t->exec(t);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (err)
-		return err;
-	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)t1.tv_nsec -
-	     (uint64_t)t0.tv_nsec;
-	ns /= repeat;
-	*duration = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
-	*retval = (uint32_t)r->r0;
-	return 0;
+	return progtype_repeat(t, attr->test.repeat, retval, duration);
 }
 
 /* The kernel's bpf_test_finish (data_out clamped to a nonzero data_size_out,
@@ -278,14 +242,7 @@ static int finish(union bpf_attr *attr, struct xdp_test *x, uint32_t retval, uin
 		return err;
 	x->user.data = b->data - b->meta;
 	x->user.data_end = b->end - b->meta;
-	copy = sizeof(x->user);
-	if (copy > attr->test.ctx_size_out) {
-		copy = attr->test.ctx_size_out;
-		err = -ENOSPC;
-	}
-	memcpy((void *)(uintptr_t)attr->test.ctx_out, &x->user, copy);
-	attr->test.ctx_size_out = sizeof(x->user);
-	return err;
+	return progtype_ctx_out(attr, &x->user, sizeof(x->user));
 }
 
 static int test_run(struct progtype_test *t, union bpf_attr *attr)

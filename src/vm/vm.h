@@ -110,6 +110,10 @@ struct vm_run {
 	uint64_t args[5];   /* r1..r5 at entry */
 	const uint8_t *pkt; /* packet for LD_ABS/LD_IND */
 	size_t pkt_len;
+	/* LD_ABS/LD_IND's negative offsets, SKF_NET_OFF + n and SKF_LL_OFF + n:
+	 * n bytes past the network or link-layer header, anywhere in
+	 * [pkt_head, pkt + pkt_len); NULL pkt_head: there is no such header */
+	const uint8_t *pkt_head, *pkt_net, *pkt_mac;
 	struct vm_region regions[VM_MAX_REGIONS];
 	size_t region_cnt;
 	uint64_t insn_limit;	    /* checked only; 0 means VM_DEFAULT_INSN_LIMIT */

@@ -45,6 +45,27 @@ static inline uint32_t vm_smod32(uint32_t a, uint32_t b)
 	return (uint32_t)((int32_t)a % (int32_t)b);
 }
 
+/* LD_ABS/LD_IND's bytes [off, off+size) of the run's packet, as the
+ * kernel's bpf_skb_load_helper_*: offsets from the packet's start, or
+ * relative to its network (SKF_NET_OFF) or link-layer (SKF_LL_OFF) header;
+ * NULL where that leaves the packet. */
+static inline const uint8_t *vm_pkt_ptr(const struct vm_run *run, int32_t off, uint32_t size)
+{
+	const uint8_t *p, *end = run->pkt + run->pkt_len;
+
+	if (off >= 0)
+		return (uint64_t)off + size <= run->pkt_len ? run->pkt + off : NULL;
+	if (!run->pkt_head)
+		return NULL;
+	if (off >= -0x100000) /* SKF_NET_OFF */
+		p = run->pkt_net + (off + 0x100000);
+	else if (off >= -0x200000) /* SKF_LL_OFF */
+		p = run->pkt_mac + (off + 0x200000);
+	else
+		return NULL;
+	return p >= run->pkt_head && p + size <= end ? p : NULL;
+}
+
 static inline uint64_t vm_load_be8(const uint8_t *p)
 {
 	return p[0];

@@ -1,0 +1,669 @@
+/* Packet helpers of the __sk_buff program types, on the run's struct
+ * skb_buf (src/progtypes/progtype.h), with the kernel's semantics and errors
+ * (net/core/filter.c, Linux 6.18). Offsets are from skb->data: the link-layer
+ * header for tc programs, the network header for the others. The packet is
+ * always linear, as the kernel's test run makes it. */
+#include "skb.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "../progtypes/progtype.h"
+#include "csum.h"
+
+#define ENOTSUPP 524
+#define SKB_MAX_ALLOC (16384u - 320u) /* BPF_SKB_MAX_LEN: 4 pages less skb_shared_info */
+#define CSUM_MANGLED_0 0xffffu
+#define PACKET_OTHERHOST 3
+
+#define ERR(e) ((uint64_t)(int64_t)(e))
+#define UNUSED4(a, b, c, d) ((void)(a), (void)(b), (void)(c), (void)(d))
+
+/* r1 must be the run's skb context: a verifier would have seen to it. */
+static struct skb_buf *skb_arg(uint64_t ctx, struct vm_run *run, const char *helper)
+{
+	struct skb_buf *b = skb_buf_of(run);
+
+	if (!b || ctx != (uint64_t)(uintptr_t)b->md) {
+		vm_helper_fault(run, "helper %s: argument R1 (0x%llx) is not the __sk_buff context",
+				helper, (unsigned long long)ctx);
+		return NULL;
+	}
+	return b;
+}
+
+static uint32_t len_of(const struct skb_buf *b)
+{
+	return b->tail - b->data;
+}
+
+/* Room for head bytes before the packet's lowest header and tail bytes
+ * after it: when the packet has drifted to an end of its buffer (a program
+ * pushing and trimming over many repeats), it moves back to the middle, as
+ * the kernel reallocates; the program's packet pointers are stale after any
+ * such helper either way (its verifier makes it reload them). */
+static void room(struct skb_buf *b, uint32_t head, uint32_t tail)
+{
+	uint32_t lo = b->head;
+	int64_t delta;
+
+	if (b->mac < lo)
+		lo = b->mac;
+	if (b->net < lo)
+		lo = b->net;
+	if (b->trans != SKB_HDR_UNSET && b->trans < lo)
+		lo = b->trans;
+	if (lo >= head && SKB_BUF_SIZE - b->tail >= tail)
+		return;
+	delta = (int64_t)SKB_BUF_HEADROOM - b->data;
+	memmove(b->buf + lo + delta, b->buf + lo, b->tail - lo);
+	b->head = (uint32_t)(b->head + delta);
+	b->data = (uint32_t)(b->data + delta);
+	b->tail = (uint32_t)(b->tail + delta);
+	b->mac = (uint32_t)(b->mac + delta);
+	b->net = (uint32_t)(b->net + delta);
+	if (b->trans != SKB_HDR_UNSET)
+		b->trans = (uint32_t)(b->trans + delta);
+}
+
+/* The kernel's csum_block_add/sub: a block's sum at an odd offset is rotated. */
+static uint32_t block_add(uint32_t csum, uint32_t sum2, uint32_t off)
+{
+	if (off & 1)
+		sum2 = sum2 >> 8 | sum2 << 24;
+	return csum_add32(csum, sum2);
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	return (uint16_t)~fold16(sum);
+}
+
+/* bpf_skb_load_bytes(skb, offset, to, len): 0, or -EFAULT with to zeroed. */
+uint64_t helper_skb_load_bytes(uint64_t ctx, uint64_t off, uint64_t to, uint64_t len, uint64_t r5,
+			       struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_load_bytes");
+	uint32_t o = (uint32_t)off, n = (uint32_t)len;
+
+	(void)r5;
+	if (!b)
+		return 0;
+	if (o > INT_MAX || (uint64_t)o + n > len_of(b)) {
+		memset((void *)(uintptr_t)to, 0, n);
+		return ERR(-EFAULT);
+	}
+	memcpy((void *)(uintptr_t)to, b->buf + b->data + o, n);
+	return 0;
+}
+
+/* bpf_skb_load_bytes_relative(skb, offset, to, len, start_header): from the
+ * link-layer or network header, within [mac header, end). */
+uint64_t helper_skb_load_bytes_relative(uint64_t ctx, uint64_t off, uint64_t to, uint64_t len,
+					uint64_t start, struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_load_bytes_relative");
+	uint32_t o = (uint32_t)off, n = (uint32_t)len;
+	uint64_t from;
+
+	if (!b)
+		return 0;
+	if (o <= 0xffff && (start == BPF_HDR_START_MAC || start == BPF_HDR_START_NET)) {
+		from = (start == BPF_HDR_START_MAC ? b->mac : b->net) + (uint64_t)o;
+		if (from >= b->mac && from + n <= b->tail) {
+			memcpy((void *)(uintptr_t)to, b->buf + from, n);
+			return 0;
+		}
+	}
+	memset((void *)(uintptr_t)to, 0, n);
+	return ERR(-EFAULT);
+}
+
+/* bpf_skb_store_bytes(skb, offset, from, len, flags): with
+ * BPF_F_RECOMPUTE_CSUM a CHECKSUM_COMPLETE sum follows the bytes, with
+ * BPF_F_INVALIDATE_HASH the flow hash is dropped. */
+uint64_t helper_skb_store_bytes(uint64_t ctx, uint64_t off, uint64_t from, uint64_t len,
+				uint64_t flags, struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_store_bytes");
+	uint32_t o = (uint32_t)off, n = (uint32_t)len;
+	bool rcsum;
+	uint8_t *p;
+
+	if (!b)
+		return 0;
+	if (flags & ~(uint64_t)(BPF_F_RECOMPUTE_CSUM | BPF_F_INVALIDATE_HASH))
+		return ERR(-EINVAL);
+	if (o > INT_MAX || (uint64_t)o + n > len_of(b))
+		return ERR(-EFAULT);
+	p = b->buf + b->data + o;
+	rcsum = (flags & BPF_F_RECOMPUTE_CSUM) && b->ip_summed == SKB_CHECKSUM_COMPLETE;
+	if (rcsum)
+		b->csum = block_add(b->csum, ~csum_partial32(p, n, 0), o);
+	memmove(p, (const void *)(uintptr_t)from, n);
+	if (rcsum)
+		b->csum = block_add(b->csum, csum_partial32(p, n, 0), o);
+	if (flags & BPF_F_INVALIDATE_HASH) {
+		b->md->hash = 0;
+		b->sw_hash = b->l4_hash = false;
+	}
+	return 0;
+}
+
+/* The checksum field at offset for l3/l4_csum_replace, or NULL. */
+static uint8_t *csum_field(struct skb_buf *b, uint32_t off)
+{
+	if (off > 0xffff || (off & 1) || off + 2u > len_of(b))
+		return NULL;
+	return b->buf + b->data + off;
+}
+
+static uint32_t get16(const uint8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+static void put16(uint8_t *p, uint32_t v)
+{
+	uint16_t s = (uint16_t)v;
+
+	memcpy(p, &s, 2);
+}
+
+/* bpf_l3_csum_replace(skb, offset, from, to, flags): the 16-bit checksum at
+ * offset updated for a 2- or 4-byte field changed from -> to, or (size 0)
+ * by the difference to (from bpf_csum_diff). */
+uint64_t helper_l3_csum_replace(uint64_t ctx, uint64_t off, uint64_t from, uint64_t to,
+				uint64_t flags, struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_l3_csum_replace");
+	uint32_t f = (uint32_t)from, t = (uint32_t)to, sum;
+	uint8_t *p;
+
+	if (!b)
+		return 0;
+	if (flags & ~(uint64_t)BPF_F_HDR_FIELD_MASK)
+		return ERR(-EINVAL);
+	p = csum_field(b, (uint32_t)off);
+	if (!p)
+		return ERR(-EFAULT);
+	sum = get16(p);
+	switch (flags & BPF_F_HDR_FIELD_MASK) {
+	case 0:
+		if (from)
+			return ERR(-EINVAL);
+		put16(p, csum_fold(csum_add32(t, ~sum)));
+		break;
+	case 2: {
+		/* csum16 arithmetic: ~(~sum - from + to) */
+		uint32_t r = (~sum & 0xffff) + (~f & 0xffff);
+
+		r = (r & 0xffff) + (r >> 16);
+		r += t & 0xffff;
+		r = (r & 0xffff) + (r >> 16);
+		put16(p, ~r);
+		break;
+	}
+	case 4: put16(p, csum_fold(csum_add32(csum_add32(~sum, ~f), t))); break;
+	default: return ERR(-EINVAL);
+	}
+	return 0;
+}
+
+/* bpf_l4_csum_replace(skb, offset, from, to, flags): as l3, for a TCP/UDP
+ * checksum; BPF_F_PSEUDO_HDR: the field is in the pseudo-header (a
+ * CHECKSUM_COMPLETE sum follows it); BPF_F_MARK_MANGLED_0: a zero (UDP: no
+ * checksum) stays zero unless BPF_F_MARK_ENFORCE, and a result of zero is
+ * written as 0xffff. */
+uint64_t helper_l4_csum_replace(uint64_t ctx, uint64_t off, uint64_t from, uint64_t to,
+				uint64_t flags, struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_l4_csum_replace");
+	bool pseudo = flags & BPF_F_PSEUDO_HDR, mmzero = flags & BPF_F_MARK_MANGLED_0;
+	bool complete, ipv6 = flags & BPF_F_IPV6;
+	uint32_t f = (uint32_t)from, t = (uint32_t)to, sum;
+	uint8_t *p;
+
+	if (!b)
+		return 0;
+	if (flags & ~(uint64_t)(BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR |
+				BPF_F_HDR_FIELD_MASK | BPF_F_IPV6))
+		return ERR(-EINVAL);
+	p = csum_field(b, (uint32_t)off);
+	if (!p)
+		return ERR(-EFAULT);
+	sum = get16(p);
+	if (mmzero && !(flags & BPF_F_MARK_ENFORCE) && !sum)
+		return 0;
+	complete = b->ip_summed == SKB_CHECKSUM_COMPLETE && pseudo;
+	switch (flags & BPF_F_HDR_FIELD_MASK) {
+	case 0:
+		if (from)
+			return ERR(-EINVAL);
+		put16(p, csum_fold(csum_add32(t, ~sum)));
+		if (complete && !ipv6)
+			b->csum = ~csum_add32(t, ~b->csum);
+		break;
+	case 2:
+		f &= 0xffff;
+		t &= 0xffff; /* the kernel widens 16-bit fields to 32 */
+		__attribute__((fallthrough));
+	case 4:
+		put16(p, csum_fold(csum_add32(csum_add32(~sum, ~f), t)));
+		if (complete)
+			b->csum = ~csum_add32(csum_add32(~b->csum, ~f), t);
+		break;
+	default: return ERR(-EINVAL);
+	}
+	if (mmzero && !get16(p))
+		put16(p, CSUM_MANGLED_0);
+	return 0;
+}
+
+/* bpf_csum_update(skb, csum): adds to a CHECKSUM_COMPLETE sum and returns it. */
+uint64_t helper_csum_update(uint64_t ctx, uint64_t csum, uint64_t r3, uint64_t r4, uint64_t r5,
+			    struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_csum_update");
+
+	(void)r3, (void)r4, (void)r5;
+	if (!b)
+		return 0;
+	if (b->ip_summed != SKB_CHECKSUM_COMPLETE)
+		return ERR(-ENOTSUPP);
+	b->csum = csum_add32(b->csum, (uint32_t)csum);
+	return b->csum;
+}
+
+/* bpf_csum_level(skb, level): the CHECKSUM_UNNECESSARY level. */
+uint64_t helper_csum_level(uint64_t ctx, uint64_t level, uint64_t r3, uint64_t r4, uint64_t r5,
+			   struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_csum_level");
+	bool unnecessary;
+
+	(void)r3, (void)r4, (void)r5;
+	if (!b)
+		return 0;
+	unnecessary = b->ip_summed == SKB_CHECKSUM_UNNECESSARY;
+	switch (level) {
+	case BPF_CSUM_LEVEL_QUERY: return unnecessary ? b->csum_level : ERR(-EACCES);
+	case BPF_CSUM_LEVEL_INC:
+		if (unnecessary) {
+			if (b->csum_level < 3)
+				b->csum_level++;
+		} else if (b->ip_summed == SKB_CHECKSUM_NONE) {
+			b->ip_summed = SKB_CHECKSUM_UNNECESSARY;
+			b->csum_level = 0;
+		}
+		return 0;
+	case BPF_CSUM_LEVEL_DEC:
+		if (unnecessary) {
+			if (b->csum_level == 0)
+				b->ip_summed = SKB_CHECKSUM_NONE;
+			else
+				b->csum_level--;
+		}
+		return 0;
+	case BPF_CSUM_LEVEL_RESET:
+		if (unnecessary) {
+			b->ip_summed = SKB_CHECKSUM_NONE;
+			b->csum_level = 0;
+		}
+		return 0;
+	default: return ERR(-EINVAL);
+	}
+}
+
+/* bpf_skb_change_tail(skb, len, flags): the packet trimmed or grown (new
+ * bytes zero) to len, not below its headers nor above BPF_SKB_MAX_LEN. */
+uint64_t helper_skb_change_tail(uint64_t ctx, uint64_t len, uint64_t flags, uint64_t r4,
+				uint64_t r5, struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_change_tail");
+	uint32_t n = (uint32_t)len, min, old;
+
+	(void)r4, (void)r5;
+	if (!b)
+		return 0;
+	min = b->net - b->data;
+	if (b->trans != SKB_HDR_UNSET)
+		min = b->trans - b->data;
+	if (flags || n > SKB_MAX_ALLOC || n < min)
+		return ERR(-EINVAL);
+	old = len_of(b);
+	if (n > old) {
+		room(b, 0, n - old);
+		memset(b->buf + b->tail, 0, n - old);
+	} else if (n < old && b->ip_summed == SKB_CHECKSUM_COMPLETE) {
+		b->csum = block_add(b->csum, ~csum_partial32(b->buf + b->data + n, old - n, 0), n);
+	}
+	b->tail = b->data + n;
+	skb_buf_sync(b, run);
+	return 0;
+}
+
+/* bpf_skb_change_head(skb, len, flags): len zero bytes pushed in front,
+ * which become the link-layer header. */
+uint64_t helper_skb_change_head(uint64_t ctx, uint64_t len, uint64_t flags, uint64_t r4,
+				uint64_t r5, struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_change_head");
+	uint32_t n = (uint32_t)len, newlen;
+
+	(void)r4, (void)r5;
+	if (!b)
+		return 0;
+	newlen = len_of(b) + n;
+	if (flags || newlen > SKB_MAX_ALLOC || newlen < len_of(b))
+		return ERR(-EINVAL);
+	room(b, n, 0);
+	b->data -= n;
+	memset(b->buf + b->data, 0, n);
+	b->mac = b->data;
+	skb_buf_sync(b, run);
+	return 0;
+}
+
+/* bpf_skb_pull_data(skb, len): the first len bytes (0: the linear part)
+ * readable directly: always so here; -ENOMEM past the packet. */
+uint64_t helper_skb_pull_data(uint64_t ctx, uint64_t len, uint64_t r3, uint64_t r4, uint64_t r5,
+			      struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_pull_data");
+
+	(void)r3, (void)r4, (void)r5;
+	if (!b)
+		return 0;
+	if ((uint32_t)len > len_of(b))
+		return ERR(-ENOMEM);
+	skb_buf_sync(b, run);
+	return 0;
+}
+
+/* The flow hash bpfhost gives a packet: the kernel's hashes the dissected
+ * flow keys with a secret chosen at boot, so no value can be the kernel's;
+ * this one is stable, nonzero, and equal for the packets of one flow
+ * (addresses, protocol, ports). Returns whether ports were found. */
+static bool flow_hash(const struct skb_buf *b, uint32_t *out)
+{
+	const uint8_t *p = b->buf + b->net, *end = b->buf + b->tail;
+	uint32_t h = 0x9e3779b9u, proto = ntohs((uint16_t)b->md->protocol), ihl = 0;
+	bool ports = false;
+	uint8_t l4 = 0;
+
+	if (proto == ETH_P_IP && end - p >= 20) {
+		ihl = (p[0] & 0xfu) * 4u;
+		l4 = p[9];
+		for (int i = 12; i < 20; i++)
+			h = (h ^ p[i]) * 0x01000193u;
+		if ((p[6] & 0x3f) || p[7]) /* a fragment: no ports */
+			ihl = 0;
+	} else if (proto == ETH_P_IPV6 && end - p >= 40) {
+		ihl = 40;
+		l4 = p[6];
+		for (int i = 8; i < 40; i++)
+			h = (h ^ p[i]) * 0x01000193u;
+	}
+	h = (h ^ l4) * 0x01000193u;
+	if (ihl && (l4 == IPPROTO_TCP || l4 == IPPROTO_UDP || l4 == IPPROTO_SCTP) &&
+	    end - p >= (ptrdiff_t)ihl + 4) {
+		for (uint32_t i = ihl; i < ihl + 4; i++)
+			h = (h ^ p[i]) * 0x01000193u;
+		ports = true;
+	}
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	*out = h ? h : 1;
+	return ports;
+}
+
+/* bpf_get_hash_recalc(skb): the flow hash, computed unless one is set. */
+uint64_t helper_get_hash_recalc(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+				struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_get_hash_recalc");
+
+	UNUSED4(r2, r3, r4, r5);
+	if (!b)
+		return 0;
+	if (!b->l4_hash && !b->sw_hash) {
+		b->l4_hash = flow_hash(b, &b->md->hash);
+		b->sw_hash = true;
+	}
+	return b->md->hash;
+}
+
+/* bpf_set_hash(skb, hash): a software hash the stack keeps. */
+uint64_t helper_set_hash(uint64_t ctx, uint64_t hash, uint64_t r3, uint64_t r4, uint64_t r5,
+			 struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_set_hash");
+
+	(void)r3, (void)r4, (void)r5;
+	if (!b)
+		return 0;
+	b->md->hash = (uint32_t)hash;
+	b->sw_hash = true;
+	b->l4_hash = false;
+	return 0;
+}
+
+/* bpf_set_hash_invalid(skb): the hash dropped, to be recomputed. */
+uint64_t helper_set_hash_invalid(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+				 struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_set_hash_invalid");
+
+	UNUSED4(r2, r3, r4, r5);
+	if (!b)
+		return 0;
+	b->md->hash = 0;
+	b->sw_hash = b->l4_hash = false;
+	return 0;
+}
+
+/* bpf_skb_change_type(skb, type): pkt_type, host to otherhost only. */
+uint64_t helper_skb_change_type(uint64_t ctx, uint64_t type, uint64_t r3, uint64_t r4, uint64_t r5,
+				struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_change_type");
+
+	(void)r3, (void)r4, (void)r5;
+	if (!b)
+		return 0;
+	if (b->md->pkt_type > PACKET_OTHERHOST || (uint32_t)type > PACKET_OTHERHOST)
+		return ERR(-EINVAL);
+	b->md->pkt_type = (uint32_t)type;
+	return 0;
+}
+
+/* bpf_get_socket_uid(skb): the owner of the skb's socket: the test run's
+ * socket belongs to uid 0. */
+uint64_t helper_get_socket_uid(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			       struct vm_run *run)
+{
+	UNUSED4(r2, r3, r4, r5);
+	(void)skb_arg(ctx, run, "bpf_get_socket_uid");
+	return 0;
+}
+
+/* bpf_redirect(ifindex, flags): the decision recorded for whoever ran the
+ * program. tc: TC_ACT_REDIRECT, or TC_ACT_SHOT for flags other than
+ * BPF_F_INGRESS; XDP: XDP_REDIRECT, or XDP_ABORTED for any flags. */
+uint64_t helper_redirect(uint64_t ifindex, uint64_t flags, uint64_t r3, uint64_t r4, uint64_t r5,
+			 struct vm_run *run)
+{
+	struct progtype_state *s = run->ctx_state;
+	bool xdp = s && s->prog_type == BPF_PROG_TYPE_XDP;
+
+	(void)r3, (void)r4, (void)r5;
+	if (xdp ? flags != 0 : (flags & ~(uint64_t)BPF_F_INGRESS) != 0)
+		return xdp ? XDP_ABORTED : (uint64_t)TC_ACT_SHOT;
+	if (s) {
+		s->redirect.set = true;
+		s->redirect.ifindex = (uint32_t)ifindex;
+		s->redirect.flags = flags;
+		s->redirect.map_id = 0;
+	}
+	return xdp ? XDP_REDIRECT : TC_ACT_REDIRECT;
+}
+
+static bool eth_type_vlan(uint32_t proto_be)
+{
+	return proto_be == htons(ETH_P_8021Q) || proto_be == htons(ETH_P_8021AD);
+}
+
+/* The kernel's __skb_vlan_pop: the tag after the MAC addresses taken out of
+ * the frame (data at the link-layer header), its TCI in *tci, the protocol
+ * the one it carried. */
+static int64_t vlan_pop_inline(struct skb_buf *b, uint16_t *tci)
+{
+	uint8_t *p = b->buf + b->data;
+	uint16_t inner;
+
+	if (b->data != b->mac)
+		return -EINVAL;
+	if (len_of(b) < SKB_ETH_HLEN + 4)
+		return -ENOMEM;
+	*tci = (uint16_t)(p[14] << 8 | p[15]);
+	inner = (uint16_t)(p[16] << 8 | p[17]);
+	memmove(p + 4, p, 2 * ETH_ALEN);
+	b->data += 4;
+	b->mac += 4;
+	if (inner >= ETH_P_802_3_MIN)
+		b->md->protocol = htons(inner);
+	else
+		b->md->protocol =
+			htons(len_of(b) >= SKB_ETH_HLEN + 2 && p[18] == 0xff && p[19] == 0xff
+				      ? ETH_P_802_3
+				      : ETH_P_802_2);
+	if (b->net < b->data + SKB_ETH_HLEN)
+		b->net = b->data + SKB_ETH_HLEN;
+	return 0;
+}
+
+/* bpf_skb_vlan_push(skb, proto, tci): the tag goes to the skb's hardware
+ * tag; one already there is first written into the frame. */
+uint64_t helper_skb_vlan_push(uint64_t ctx, uint64_t proto, uint64_t tci, uint64_t r4, uint64_t r5,
+			      struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_vlan_push");
+	uint32_t vproto = (uint16_t)proto;
+	uint8_t *p;
+
+	(void)r4, (void)r5;
+	if (!b)
+		return 0;
+	if (!eth_type_vlan(vproto))
+		vproto = htons(ETH_P_8021Q);
+	if (b->md->vlan_present) {
+		if (b->data != b->mac)
+			return ERR(-EINVAL);
+		room(b, 4, 0);
+		b->data -= 4;
+		b->mac -= 4;
+		p = b->buf + b->data;
+		memmove(p, p + 4, 2 * ETH_ALEN);
+		memcpy(p + 12, &b->md->vlan_proto, 2);
+		p[14] = (uint8_t)(b->md->vlan_tci >> 8);
+		p[15] = (uint8_t)b->md->vlan_tci;
+		b->md->protocol = b->md->vlan_proto;
+		b->net -= 4;
+	}
+	b->md->vlan_present = 1;
+	b->md->vlan_proto = vproto;
+	b->md->vlan_tci = (uint16_t)tci;
+	skb_buf_sync(b, run);
+	return 0;
+}
+
+/* bpf_skb_vlan_pop(skb): the hardware tag dropped, else the frame's outer
+ * tag taken out; a tag under it then becomes the hardware tag. */
+uint64_t helper_skb_vlan_pop(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			     struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_vlan_pop");
+	int64_t err = 0;
+	uint32_t proto;
+	uint16_t tci;
+
+	UNUSED4(r2, r3, r4, r5);
+	if (!b)
+		return 0;
+	if (b->md->vlan_present) {
+		b->md->vlan_present = 0;
+		b->md->vlan_tci = 0;
+		b->md->vlan_proto = 0;
+	} else if (eth_type_vlan(b->md->protocol)) {
+		err = vlan_pop_inline(b, &tci);
+	} else {
+		return 0;
+	}
+	if (!err && eth_type_vlan(b->md->protocol)) {
+		proto = b->md->protocol;
+		err = vlan_pop_inline(b, &tci);
+		if (!err) {
+			b->md->vlan_present = 1;
+			b->md->vlan_proto = proto;
+			b->md->vlan_tci = tci;
+		}
+	}
+	skb_buf_sync(b, run);
+	return ERR(err);
+}
+
+/* bpf_get_cgroup_classid(skb): the net_cls class, 0 with no net_cls cgroup. */
+uint64_t helper_get_cgroup_classid(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+				   struct vm_run *run)
+{
+	UNUSED4(r2, r3, r4, r5);
+	(void)skb_arg(ctx, run, "bpf_get_cgroup_classid");
+	return 0;
+}
+
+/* bpf_sk_lookup_tcp/udp, bpf_skc_lookup_tcp(ctx, tuple, size, netns, flags):
+ * bpfhost's network namespace has no sockets: never one found. */
+uint64_t helper_sk_lookup(uint64_t ctx, uint64_t tuple, uint64_t size, uint64_t netns,
+			  uint64_t flags, struct vm_run *run)
+{
+	UNUSED4(ctx, tuple, size, netns);
+	(void)flags, (void)run;
+	return 0;
+}
+
+/* bpf_sk_release(sk): what a lookup found, let go (none ever is). */
+uint64_t helper_sk_release(uint64_t sk, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			   struct vm_run *run)
+{
+	UNUSED4(sk, r2, r3, r4);
+	(void)r5, (void)run;
+	return 0;
+}
+
+/* bpf_sk_fullsock(sk): the test run's socket is a full socket. */
+uint64_t helper_sk_fullsock(uint64_t sk, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			    struct vm_run *run)
+{
+	UNUSED4(r2, r3, r4, r5);
+	(void)run;
+	return sk;
+}
+
+/* bpf_tcp_sock(sk), bpf_get_listener_sock(sk): the test run's socket is
+ * neither a TCP socket nor listening. */
+uint64_t helper_no_sock(uint64_t sk, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			struct vm_run *run)
+{
+	UNUSED4(sk, r2, r3, r4);
+	(void)r5, (void)run;
+	return 0;
+}

@@ -1,0 +1,103 @@
+/* What every BPF_PROG_TEST_RUN shares, as the kernel's net/bpf/test_run.c
+ * does it: the context in and out, the data out, the timed repeat loop; and
+ * the table of program types. */
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "progtype.h"
+
+#define CTX_MAX 4096u /* bpf_check_uarg_tail_zero: at most a page of ctx_in */
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+int progtype_ctx_in(const union bpf_attr *attr, void *ctx, uint32_t size, bool *has_ctx)
+{
+	const uint8_t *in = (const uint8_t *)(uintptr_t)attr->test.ctx_in;
+	uint32_t n = attr->test.ctx_size_in;
+
+	*has_ctx = attr->test.ctx_in || attr->test.ctx_out;
+	memset(ctx, 0, size);
+	if (!in)
+		return 0;
+	if (n > CTX_MAX || (n > size && !all_zero(in + size, n - size)))
+		return -E2BIG;
+	memcpy(ctx, in, n < size ? n : size);
+	return 0;
+}
+
+int progtype_ctx_out(union bpf_attr *attr, const void *ctx, uint32_t size)
+{
+	uint32_t copy = size;
+	int err = 0;
+
+	if (!attr->test.ctx_out)
+		return 0;
+	if (copy > attr->test.ctx_size_out) {
+		copy = attr->test.ctx_size_out;
+		err = -ENOSPC;
+	}
+	memcpy((void *)(uintptr_t)attr->test.ctx_out, ctx, copy);
+	attr->test.ctx_size_out = size;
+	return err;
+}
+
+int progtype_data_out(union bpf_attr *attr, const void *data, uint32_t size, uint32_t retval,
+		      uint32_t duration)
+{
+	uint32_t copy = size;
+	int err = 0;
+
+	if (attr->test.data_size_out && copy > attr->test.data_size_out) {
+		copy = attr->test.data_size_out;
+		err = -ENOSPC;
+	}
+	if (attr->test.data_out && copy)
+		memcpy((void *)(uintptr_t)attr->test.data_out, data, copy);
+	attr->test.data_size_out = size;
+	attr->test.retval = retval;
+	attr->test.duration = duration;
+	return err;
+}
+
+int progtype_repeat(struct progtype_test *t, uint32_t repeat, uint32_t *retval, uint32_t *duration)
+{
+	struct timespec t0, t1;
+	uint64_t ns;
+	int err = 0;
+
+	if (!repeat)
+		repeat = 1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (uint32_t i = 0; i < repeat && !err; i++)
+		err = t->exec(t);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (err)
+		return err;
+	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)t1.tv_nsec -
+	     (uint64_t)t0.tv_nsec;
+	ns /= repeat;
+	*duration = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
+	*retval = (uint32_t)t->run->r0;
+	return 0;
+}
+
+const struct progtype *progtype_find(uint32_t prog_type)
+{
+	static const struct progtype *const types[] = {
+		&progtype_socket_filter, &progtype_sched_cls,  &progtype_sched_act,
+		&progtype_xdp,		 &progtype_cgroup_skb, &progtype_lwt_in,
+		&progtype_lwt_out,	 &progtype_lwt_xmit,
+	};
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (types[i]->prog_type == prog_type)
+			return types[i];
+	return NULL;
+}
