@@ -2,6 +2,8 @@
  * does it: the context in and out, the data out, the timed repeat loop; and
  * the table of program types. */
 #include <errno.h>
+#include <net/if.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <time.h>
 
@@ -86,6 +88,58 @@ int progtype_repeat(struct progtype_test *t, uint32_t repeat, uint32_t *retval, 
 	*duration = ns > UINT32_MAX ? UINT32_MAX : (uint32_t)ns;
 	*retval = (uint32_t)t->run->r0;
 	return 0;
+}
+
+/* Each thread keeps the last buffer of each size it gave back: a test run
+ * then costs no mmap, munmap or page faults (bench/bench_testrun). */
+#define BUF_SLOTS 2
+static _Thread_local struct {
+	void *p;
+	size_t size;
+} kept[BUF_SLOTS];
+
+void *progtype_buf_get(size_t size)
+{
+	void *p;
+
+	for (int i = 0; i < BUF_SLOTS; i++)
+		if (kept[i].p && kept[i].size == size) {
+			p = kept[i].p;
+			kept[i].p = NULL;
+			return p;
+		}
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1,
+		 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+void progtype_buf_put(void *p, size_t size, size_t dirty_from, size_t dirty_to)
+{
+	if (!p)
+		return;
+	if (dirty_to > size)
+		dirty_to = size;
+	for (int i = 0; i < BUF_SLOTS; i++)
+		if (!kept[i].p) {
+			if (dirty_from < dirty_to)
+				memset((uint8_t *)p + dirty_from, 0, dirty_to - dirty_from);
+			kept[i].p = p;
+			kept[i].size = size;
+			return;
+		}
+	munmap(p, size);
+}
+
+unsigned progtype_loopback(void)
+{
+	static unsigned lo;
+
+	if (!lo) {
+		unsigned i = if_nametoindex("lo");
+
+		lo = i ? i : 1;
+	}
+	return lo;
 }
 
 const struct progtype *progtype_find(uint32_t prog_type)

@@ -138,6 +138,13 @@ static inline void xdp_buf_sync(struct xdp_buf *b, struct vm_run *run)
 	run->regions[b->region].len = b->end - b->meta;
 }
 
+/* A zeroed buffer of size bytes below 4 GiB (MAP_32BIT), or NULL; given
+ * back with the bytes the run may have written, which are zeroed for reuse. */
+void *progtype_buf_get(size_t size);
+void progtype_buf_put(void *p, size_t size, size_t dirty_from, size_t dirty_to);
+/* The loopback device's ifindex: the kernel's test runs receive on it. */
+unsigned progtype_loopback(void);
+
 /* ---- __sk_buff: SOCKET_FILTER, SCHED_CLS/ACT, CGROUP_SKB, LWT_* ---- */
 
 /* The packet of an skb run, as the kernel's sk_buff holds it: bytes [data,
@@ -165,9 +172,10 @@ struct skb_buf {
 	uint8_t csum_level;
 	uint32_t csum;
 	bool sw_hash, l4_hash;
-	uint32_t pkt_len;     /* the qdisc cb's pkt_len: __sk_buff.wire_len */
-	struct __sk_buff *md; /* the context the program gets in r1 */
-	size_t region;	      /* run->regions[region]: [data, tail) */
+	uint32_t pkt_len;	     /* the qdisc cb's pkt_len: __sk_buff.wire_len */
+	uint32_t dirty_lo, dirty_hi; /* what the run may have written of buf */
+	struct __sk_buff *md;	     /* the context the program gets in r1 */
+	size_t region;		     /* run->regions[region]: [data, tail) */
 };
 
 /* The skb run behind vm_run.ctx_state, or NULL if the run has none. */

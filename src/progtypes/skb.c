@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "../helpers/csum.h"
 #include "progtype.h"
@@ -86,6 +85,12 @@ void skb_buf_sync(struct skb_buf *b, struct vm_run *run)
 	run->pkt_len = b->tail - b->data;
 	if (b->head > b->data)
 		b->head = b->data;
+	if (b->dirty_lo > b->head)
+		b->dirty_lo = b->head;
+	if (b->dirty_lo > b->mac)
+		b->dirty_lo = b->mac;
+	if (b->dirty_hi < b->tail)
+		b->dirty_hi = b->tail;
 	run->pkt_head = b->buf + b->head;
 	run->pkt_net = b->buf + b->net;
 	run->pkt_mac = b->buf + b->mac;
@@ -110,18 +115,6 @@ static void dev_addr(unsigned ifindex, uint8_t addr[ETH_ALEN])
 		for (int i = 0; i < ETH_ALEN; i++)
 			addr[i] = (uint8_t)v[i];
 	fclose(f);
-}
-
-static unsigned loopback_index(void)
-{
-	static unsigned lo;
-
-	if (!lo) {
-		unsigned i = if_nametoindex("lo");
-
-		lo = i ? i : 1;
-	}
-	return lo;
 }
 
 /* The kernel's eth_type_trans on the frame at data: pkt_type from the
@@ -272,20 +265,21 @@ static int setup(const union bpf_attr *attr, struct skb_test *x)
 	err = progtype_ctx_in(attr, &x->user, sizeof(x->user), &x->has_ctx);
 	if (err)
 		return err;
-	p = mmap(NULL, SKB_BUF_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-	if (p == MAP_FAILED)
+	p = progtype_buf_get(SKB_BUF_SIZE);
+	if (!p)
 		return -ENOMEM;
 	b->buf = p;
 	b->data = SKB_BUF_HEADROOM;
 	b->head = b->data - SKB_NET_PAD;
 	b->tail = b->data + size;
+	b->dirty_lo = b->head;
+	b->dirty_hi = b->tail;
 	b->trans = SKB_HDR_UNSET;
 	b->direct = x->kind.direct;
 	b->md = &x->md;
 	memcpy(b->buf + b->data, in, size);
 
-	ifindex = loopback_index();
+	ifindex = progtype_loopback();
 	if (x->has_ctx && x->user.ifindex > 1) {
 		char name[IF_NAMESIZE];
 
@@ -365,8 +359,7 @@ static int test_run(const struct skb_kind *kind, uint32_t type, struct progtype_
 	if (!err)
 		err = finish(attr, x, retval, duration);
 	t->run->ctx_state = NULL;
-	if (x->buf.buf)
-		munmap(x->buf.buf, SKB_BUF_SIZE);
+	progtype_buf_put(x->buf.buf, SKB_BUF_SIZE, x->buf.dirty_lo, x->buf.dirty_hi);
 	free(x);
 	return err;
 }

@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 
 #include "progtype.h"
@@ -113,12 +112,10 @@ static int set_rxq(struct xdp_test *x)
 {
 	const struct xdp_md *c = &x->user;
 	char name[IF_NAMESIZE];
-	unsigned lo;
 
 	x->md.egress_ifindex = 0;
 	x->md.rx_queue_index = 0;
-	lo = if_nametoindex("lo");
-	x->md.ingress_ifindex = lo ? lo : 1;
+	x->md.ingress_ifindex = progtype_loopback();
 	if (!x->has_ctx)
 		return 0;
 	if (c->egress_ifindex || (!c->ingress_ifindex && c->rx_queue_index))
@@ -139,7 +136,7 @@ static void buf_free(struct xdp_buf *b)
 	for (uint32_t i = 0; i < b->nr_frags; i++)
 		free(b->frags[i].page);
 	if (b->frame)
-		munmap(b->frame, XDP_BUF_FRAME_SIZE);
+		progtype_buf_put(b->frame, XDP_BUF_FRAME_SIZE, 0, XDP_BUF_FRAME_SIZE);
 }
 
 /* The frame below 4 GiB with the linear part, the rest in fragments. */
@@ -152,9 +149,8 @@ static int buf_init(const union bpf_attr *attr, struct xdp_test *x)
 	void *p;
 	int err;
 
-	p = mmap(NULL, XDP_BUF_FRAME_SIZE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
-	if (p == MAP_FAILED)
+	p = progtype_buf_get(XDP_BUF_FRAME_SIZE);
+	if (!p)
 		return -ENOMEM;
 	b->hdr.prog_type = BPF_PROG_TYPE_XDP;
 	b->frame = p;
