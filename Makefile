@@ -69,7 +69,7 @@ $(LIB): $(LIB_OBJS)
 
 # the tool loads objects through Debian's libbpf, routed to bpfhost at link time
 $(BIN): $(TOOL_OBJS) $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(WRAP) $(TOOL_OBJS) -l:libbpf.a $(LIB) -o $@ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(WRAP) $(TOOL_OBJS) -l:libbpf.a $(LIB) -o $@ -lpcap $(LDLIBS)
 
 $(BUILD)/tests/run_data: $(BUILD)/tests/run_data.o $(BUILD)/tests/kernel.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ -o $@ $(LDLIBS)

@@ -169,6 +169,14 @@ static void print_vprintf(void *ctx, const char *fmt, va_list ap)
 	vprintf(fmt, ap);
 }
 
+static bool all_zero(const uint8_t *p, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
 static void print_hex(const uint8_t *p, uint32_t n)
 {
 	for (uint32_t i = 0; i < n; i++) {
@@ -200,19 +208,16 @@ static void print_datum(const char *label, struct btf_dump *d, uint32_t type_id,
 	printf(last ? "\n" : "  ");
 }
 
-static int map_dump(int argc, char **argv)
+int cli_dump_map(int fd, bool skip_zero)
 {
 	struct bpf_map_info m;
 	struct btf_dump *d = NULL;
 	struct btf *btf;
 	union bpf_attr a;
 	uint8_t *key, *next, *val;
-	uint32_t vsize, count = 0;
-	int fd, err, first = 1;
+	uint32_t vsize, count = 0, zeros = 0;
+	int err, first = 1;
 
-	fd = open_obj(&argc, &argv, BPF_MAP_GET_FD_BY_ID, "map");
-	if (fd < 0)
-		return 1;
 	memset(&m, 0, sizeof(m));
 	if (info_of(fd, &m, sizeof(m)))
 		return cli_error("map info: %s", strerror(errno));
@@ -242,6 +247,10 @@ static int map_dump(int argc, char **argv)
 		a.value = (uint64_t)(uintptr_t)val;
 		if (B(BPF_MAP_LOOKUP_ELEM, &a))
 			continue; /* deleted meanwhile */
+		if (skip_zero && all_zero(val, vsize)) {
+			zeros++;
+			continue;
+		}
 		if (cli_json)
 			printf("%s{", count ? "," : "");
 		print_datum("key", d, m.btf_key_type_id, key, m.key_size, 0);
@@ -253,6 +262,9 @@ static int map_dump(int argc, char **argv)
 	}
 	if (cli_json)
 		printf("]\n");
+	else if (zeros)
+		printf("Found %u element%s (and %u of zeros, not shown)\n", count,
+		       count == 1 ? "" : "s", zeros);
 	else
 		printf("Found %u element%s\n", count, count == 1 ? "" : "s");
 	btf_dump__free(d);
@@ -260,8 +272,18 @@ static int map_dump(int argc, char **argv)
 	free(key);
 	free(next);
 	free(val);
-	close(fd);
 	return err ? cli_error("map dump: %s", strerror(err)) : 0;
+}
+
+static int map_dump(int argc, char **argv)
+{
+	int fd = open_obj(&argc, &argv, BPF_MAP_GET_FD_BY_ID, "map"), err;
+
+	if (fd < 0)
+		return 1;
+	err = cli_dump_map(fd, false);
+	close(fd);
+	return err;
 }
 
 /* "key HEX..." / "value HEX...": exactly n bytes into out. */

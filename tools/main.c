@@ -17,6 +17,10 @@ static const struct {
 	 "disasm [--hex|--raw] [-v] [FILE] disassemble raw bytes or hex text"},
 	{"map", cmd_map, "map show|dump|lookup|update|delete|pin ...   maps (map help)"},
 	{"prog", cmd_prog, "prog load|show|dump ...                    programs (prog help)"},
+	{"run", cmd_run,
+	 "run OBJECT [--prog NAME] --pcap CAPTURE [--out OUT]\n"
+	 "                                   run an XDP, tc or socket filter program over a "
+	 "capture"},
 	{"trace", cmd_trace, "trace [--follow] [--clear]                 bpf_trace_printk output"},
 	{"exec", cmd_exec,
 	 "exec [--interp fast|checked] [--repeat N] [--max-insns N] [MEMORY]\n"

@@ -738,7 +738,8 @@ static int type_test_exec(struct progtype_test *t)
 	return err ? -EFAULT : 0;
 }
 
-static int test_run_type(struct bpfprog *prog, const struct progtype *type, union bpf_attr *attr)
+static int test_run_type(struct bpfprog *prog, const struct progtype *type, union bpf_attr *attr,
+			 const struct prog_packet_opts *po)
 {
 	struct type_test tt = {.prog = prog, .holds = {.cnt = 0}};
 	struct vm_run *run;
@@ -763,6 +764,10 @@ static int test_run_type(struct bpfprog *prog, const struct progtype *type, unio
 	tt.t.expected_attach_type = prog->expected_attach_type;
 	tt.t.exec = type_test_exec;
 	tt.t.owner = &tt;
+	if (po) {
+		tt.t.packet_socket = po->packet_socket;
+		tt.t.redirect = po->redirect;
+	}
 	err = type->test_run(&tt.t, attr);
 	free(run);
 	return err;
@@ -775,7 +780,22 @@ int prog_test_run(struct bpfprog *prog, union bpf_attr *attr)
 	if (prog->prog_type == BPF_PROG_TYPE_SYSCALL)
 		return test_run_syscall(prog, attr);
 	type = progtype_find(prog->prog_type);
-	return type ? test_run_type(prog, type, attr) : -ENOTSUPP;
+	return type ? test_run_type(prog, type, attr, NULL) : -ENOTSUPP;
+}
+
+int prog_run_packet_fd(union bpf_attr *attr, const struct prog_packet_opts *po)
+{
+	const struct progtype *type;
+	struct obj *o;
+	int err = 0;
+
+	o = obj_from_fd((int)attr->test.prog_fd, OBJ_PROG, NULL, &err);
+	if (!o)
+		return err;
+	type = progtype_find(prog_of(o)->prog_type);
+	err = type ? test_run_type(prog_of(o), type, attr, po) : -ENOTSUPP;
+	obj_put(o);
+	return err;
 }
 
 const char *prog_type_name(uint32_t type)

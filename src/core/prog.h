@@ -87,4 +87,15 @@ const char *prog_type_name(uint32_t type);
 /* BPF_PROG_TEST_RUN on prog. */
 int prog_test_run(struct bpfprog *prog, union bpf_attr *attr);
 
+/* A packet run for `bpfhost run`: BPF_PROG_TEST_RUN of attr->test.prog_fd's
+ * program, except that a socket filter sees the frame from its link-layer
+ * header as on a packet socket (packet_socket), and where the program
+ * redirected the packet comes back (redirect, if set). */
+struct progtype_redirect;
+struct prog_packet_opts {
+	bool packet_socket;
+	struct progtype_redirect *redirect;
+};
+int prog_run_packet_fd(union bpf_attr *attr, const struct prog_packet_opts *po);
+
 #endif

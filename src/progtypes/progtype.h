@@ -14,6 +14,16 @@
 
 #include "../vm/vm.h"
 
+/* Where a program asked its packet to go (bpf_redirect, bpf_redirect_map):
+ * the kernel keeps this per CPU (bpf_redirect_info) until the driver or tc
+ * acts on the verdict; bpfhost keeps it with the run, for whoever ran it. */
+struct progtype_redirect {
+	bool set;
+	uint32_t ifindex; /* bpf_redirect's target, or the map entry's key */
+	uint64_t flags;
+	uint32_t map_id; /* 0 for bpf_redirect */
+};
+
 /* What the owner of a program lends its type's test run. */
 struct progtype_test {
 	/* the program, the kernel helpers, its maps, tail calls and map-in-map
@@ -25,6 +35,11 @@ struct progtype_test {
 	 * -EFAULT with run->fault saying why */
 	int (*exec)(struct progtype_test *t);
 	void *owner; /* the owner's, for exec */
+	/* a socket filter sees the frame from its link-layer header, as on a
+	 * packet socket (bpfhost run), not from the network header as in the
+	 * kernel's test run */
+	bool packet_socket;
+	struct progtype_redirect *redirect; /* if set: where the run's last bpf_redirect* asked */
 };
 
 struct progtype {
@@ -48,16 +63,6 @@ const struct progtype *progtype_find(uint32_t prog_type);
 /* Whether a program of the type may call helper id, as the kernel decides
  * (src/progtypes/helpers.c); true for types without a list yet. */
 bool progtype_helper_allowed(uint32_t prog_type, int32_t id);
-
-/* Where a program asked its packet to go (bpf_redirect, bpf_redirect_map):
- * the kernel keeps this per CPU (bpf_redirect_info) until the driver or tc
- * acts on the verdict; bpfhost keeps it with the run, for whoever ran it. */
-struct progtype_redirect {
-	bool set;
-	uint32_t ifindex; /* bpf_redirect's target, or the map entry's key */
-	uint64_t flags;
-	uint32_t map_id; /* 0 for bpf_redirect */
-};
 
 /* The head of every vm_run.ctx_state. */
 struct progtype_state {

@@ -352,6 +352,8 @@ static int test_run(const struct skb_kind *kind, uint32_t type, struct progtype_
 	if (!x)
 		return -ENOMEM;
 	x->kind = *kind;
+	if (t->packet_socket && type == BPF_PROG_TYPE_SOCKET_FILTER)
+		x->kind.l2 = true;
 	x->buf.hdr.prog_type = type;
 	err = setup(attr, x);
 	if (!err)
@@ -359,6 +361,8 @@ static int test_run(const struct skb_kind *kind, uint32_t type, struct progtype_
 	if (!err)
 		err = finish(attr, x, retval, duration);
 	t->run->ctx_state = NULL;
+	if (t->redirect)
+		*t->redirect = x->buf.hdr.redirect;
 	progtype_buf_put(x->buf.buf, SKB_BUF_SIZE, x->buf.dirty_lo, x->buf.dirty_hi);
 	free(x);
 	return err;

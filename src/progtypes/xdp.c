@@ -264,6 +264,8 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 	if (!err)
 		err = finish(attr, x, retval, duration);
 	t->run->ctx_state = NULL;
+	if (t->redirect)
+		*t->redirect = x->buf.hdr.redirect;
 	buf_free(&x->buf);
 	free(x);
 	return err;
