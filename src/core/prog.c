@@ -683,7 +683,7 @@ static int test_run_syscall(struct bpfprog *prog, union bpf_attr *attr)
 			return -ENOMEM;
 		memcpy(ctx, (const void *)(uintptr_t)attr->test.ctx_in, attr->test.ctx_size_in);
 	}
-	run = malloc(sizeof(*run));
+	run = calloc(1, sizeof(*run)); /* a zeroed stack: nothing of the process shows through */
 	if (!run) {
 		free(ctx);
 		return -ENOMEM;
@@ -749,7 +749,7 @@ static int test_run_type(struct bpfprog *prog, const struct progtype *type, unio
 	if (!attr->test.ctx_in != !attr->test.ctx_size_in ||
 	    !attr->test.ctx_out != !attr->test.ctx_size_out)
 		return -EINVAL;
-	run = malloc(sizeof(*run));
+	run = calloc(1, sizeof(*run)); /* a zeroed stack: nothing of the process shows through */
 	if (!run)
 		return -ENOMEM;
 	vm_run_init(run, prog->vm);

@@ -14,6 +14,7 @@
 
 #include "../progtypes/progtype.h"
 #include "csum.h"
+#include "fib.h"
 
 #define ENOTSUPP 524
 #define SKB_MAX_ALLOC (16384u - 320u) /* BPF_SKB_MAX_LEN: 4 pages less skb_shared_info */
@@ -666,4 +667,13 @@ uint64_t helper_no_sock(uint64_t sk, uint64_t r2, uint64_t r3, uint64_t r4, uint
 	UNUSED4(sk, r2, r3, r4);
 	(void)r5, (void)run;
 	return 0;
+}
+
+/* bpf_fib_lookup(ctx, params, plen, flags): from the user's table (fib.c). */
+uint64_t helper_fib_lookup(uint64_t ctx, uint64_t params, uint64_t plen, uint64_t flags,
+			   uint64_t r5, struct vm_run *run)
+{
+	(void)ctx, (void)r5, (void)run;
+	return ERR(fib_lookup((struct bpf_fib_lookup *)(uintptr_t)params, (uint32_t)plen,
+			      (uint32_t)flags, true));
 }

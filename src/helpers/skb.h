@@ -30,6 +30,7 @@ SKB_HELPER_FN(sk_lookup);
 SKB_HELPER_FN(sk_release);
 SKB_HELPER_FN(sk_fullsock);
 SKB_HELPER_FN(no_sock);
+SKB_HELPER_FN(fib_lookup);
 
 /* bpf_tcp_sock, bpf_get_listener_sock and the bpf_skc_to_*_sock casts give
  * NULL: the only socket a program meets, the test run's, is none of those. */
@@ -76,6 +77,8 @@ SKB_HELPER_FN(no_sock);
 					       helper_no_sock,                                     \
 					       {0}},                                               \
 	[BPF_FUNC_skc_to_tcp_request_sock] = {"bpf_skc_to_tcp_request_sock", helper_no_sock, {0}}, \
-	[BPF_FUNC_skc_to_udp6_sock] = {"bpf_skc_to_udp6_sock", helper_no_sock, {0}}
+	[BPF_FUNC_skc_to_udp6_sock] = {"bpf_skc_to_udp6_sock", helper_no_sock, {0}},               \
+	[BPF_FUNC_fib_lookup] = {                                                                  \
+		"bpf_fib_lookup", helper_fib_lookup, {0, VM_ARG_MEM_RW, VM_ARG_SIZE}}
 
 #endif
