@@ -10,8 +10,10 @@
  * ipv4_dst/ipv6_dst wins; without one the answer is BPF_FIB_LKUP_RET_NOT_FWDED,
  * as from a kernel with no route. A route without dmac has no neighbour
  * (BPF_FIB_LKUP_RET_NO_NEIGH unless BPF_FIB_LOOKUP_SKIP_NEIGH). Argument
- * checks and their errors are the kernel's (net/core/filter.c). The file is
- * read again whenever it changes. */
+ * checks and their errors are the kernel's (net/core/filter.c); IPv6
+ * link-local, multicast and loopback addresses are never forwarded. A route's
+ * mtu acts as the kernel's "mtu lock"; metrics are 0. The file is read again
+ * whenever its size or modification time changes. */
 #include "fib.h"
 
 #include <arpa/inet.h>
@@ -209,12 +211,23 @@ static bool known_dev(uint32_t ifindex)
 {
 	char name[IF_NAMESIZE];
 
+	if (!ifindex)
+		return false;
 	if (if_indextoname(ifindex, name))
 		return true;
 	for (size_t i = 0; i < fib.cnt; i++)
 		if (fib.routes[i].ifindex == ifindex)
 			return true;
 	return false;
+}
+
+/* The kernel's rt6_need_strict: multicast, link-local or loopback, which
+ * it never forwards. */
+static bool v6_strict(const uint8_t *a)
+{
+	static const uint8_t loopback[16] = {[15] = 1};
+
+	return a[0] == 0xff || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80) || !memcmp(a, loopback, 16);
 }
 
 int64_t fib_lookup(struct bpf_fib_lookup *p, uint32_t plen, uint32_t flags, bool check_mtu)
@@ -232,6 +245,8 @@ int64_t fib_lookup(struct bpf_fib_lookup *p, uint32_t plen, uint32_t flags, bool
 	memset(dst, 0, sizeof(dst));
 	memcpy(dst, p->family == AF_INET ? (const void *)&p->ipv4_dst : (const void *)p->ipv6_dst,
 	       p->family == AF_INET ? 4 : 16);
+	if (p->family == AF_INET6 && (v6_strict(dst) || v6_strict((const uint8_t *)p->ipv6_src)))
+		return BPF_FIB_LKUP_RET_NOT_FWDED;
 	pthread_mutex_lock(&fib.lock);
 	load();
 	if (!known_dev(p->ifindex)) {
@@ -259,18 +274,22 @@ int64_t fib_lookup(struct bpf_fib_lookup *p, uint32_t plen, uint32_t flags, bool
 			else
 				memcpy(p->ipv6_dst, best->via, 16);
 		}
+		/* what the kernel sets: the device, gateway and metric always;
+		 * the MTU and VLAN once forwarding is decided; the addresses
+		 * once a neighbour is found */
 		p->rt_metric = 0;
 		p->ifindex = best->ifindex ? best->ifindex : p->ifindex;
-		p->mtu_result = (uint16_t)(best->mtu > 0xffff ? 0xffff : best->mtu);
-		p->h_vlan_proto = 0;
-		p->h_vlan_TCI = 0;
-		memcpy(p->smac, best->smac, ETH_ALEN);
 		ret = BPF_FIB_LKUP_RET_SUCCESS;
-		if (!(flags & BPF_FIB_LOOKUP_SKIP_NEIGH)) {
-			if (best->has_dmac)
-				memcpy(p->dmac, best->dmac, ETH_ALEN);
-			else
-				ret = BPF_FIB_LKUP_RET_NO_NEIGH;
+		if (!(flags & BPF_FIB_LOOKUP_SKIP_NEIGH) && !best->has_dmac) {
+			ret = BPF_FIB_LKUP_RET_NO_NEIGH;
+		} else {
+			p->mtu_result = (uint16_t)(best->mtu > 0xffff ? 0xffff : best->mtu);
+			p->h_vlan_proto = 0;
+			p->h_vlan_TCI = 0;
+		}
+		if (!(flags & BPF_FIB_LOOKUP_SKIP_NEIGH) && best->has_dmac) {
+			memcpy(p->smac, best->smac, ETH_ALEN);
+			memcpy(p->dmac, best->dmac, ETH_ALEN);
 		}
 	}
 	pthread_mutex_unlock(&fib.lock);

@@ -9,8 +9,11 @@
 #include <limits.h>
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
+#include <net/if.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../progtypes/progtype.h"
 #include "csum.h"
@@ -339,6 +342,8 @@ uint64_t helper_skb_change_tail(uint64_t ctx, uint64_t len, uint64_t flags, uint
 		min = b->trans - b->data;
 	if (flags || n > SKB_MAX_ALLOC || n < min)
 		return ERR(-EINVAL);
+	if (b->encapsulation)
+		return ERR(-ENOTSUPP);
 	old = len_of(b);
 	if (n > old) {
 		room(b, 0, n - old);
@@ -676,4 +681,270 @@ uint64_t helper_fib_lookup(uint64_t ctx, uint64_t params, uint64_t plen, uint64_
 	(void)ctx, (void)r5, (void)run;
 	return ERR(fib_lookup((struct bpf_fib_lookup *)(uintptr_t)params, (uint32_t)plen,
 			      (uint32_t)flags, true));
+}
+
+/* Inserts n zero bytes at off from data (the bytes before off move to the
+ * front), or removes -n there; headers keep their place relative to the
+ * link-layer header, which moves with data when data is at it. */
+static void move_room(struct skb_buf *b, uint32_t off, int64_t n)
+{
+	uint32_t mac_len = b->net - b->mac;
+	bool at_mac = b->mac == b->data;
+
+	if (n > 0) {
+		room(b, (uint32_t)n, 0);
+		b->data -= (uint32_t)n;
+		memmove(b->buf + b->data, b->buf + b->data + n, off);
+		memset(b->buf + b->data + off, 0, (size_t)n);
+	} else if (n < 0) {
+		memmove(b->buf + b->data - n, b->buf + b->data, off);
+		b->data += (uint32_t)-n;
+	}
+	if (at_mac) {
+		b->mac = b->data;
+		b->net = b->mac + mac_len;
+	}
+}
+
+#define ADJ_ROOM_ENCAP                                                                             \
+	(BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L3_IPV6 |                             \
+	 BPF_F_ADJ_ROOM_ENCAP_L4_GRE | BPF_F_ADJ_ROOM_ENCAP_L4_UDP | BPF_F_ADJ_ROOM_ENCAP_L2_ETH)
+#define ADJ_ROOM_DECAP_V4 (1ull << 7) /* BPF_F_ADJ_ROOM_DECAP_L3_IPV4 */
+#define ADJ_ROOM_DECAP_V6 (1ull << 8) /* BPF_F_ADJ_ROOM_DECAP_L3_IPV6 */
+#define ADJ_ROOM_L2_LEN(f) ((uint32_t)((f) >> 56))
+#define ADJ_ROOM_KNOWN                                                                             \
+	(BPF_F_ADJ_ROOM_FIXED_GSO | ADJ_ROOM_ENCAP | BPF_F_ADJ_ROOM_NO_CSUM_RESET |                \
+	 ADJ_ROOM_DECAP_V4 | ADJ_ROOM_DECAP_V6 | (0xffull << 56))
+
+/* bpf_skb_adjust_room(skb, len_diff, mode, flags): room made or taken at
+ * the network layer (behind the IP header) or the link layer (between the
+ * MAC and IP headers), with the kernel's checks in the kernel's order. */
+uint64_t helper_skb_adjust_room(uint64_t ctx, uint64_t len_diff, uint64_t mode, uint64_t flags,
+				uint64_t r5, struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_adjust_room");
+	int64_t diff = (int32_t)len_diff;
+	uint64_t encap = flags & ADJ_ROOM_ENCAP,
+		 l3 = flags & (BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L3_IPV6);
+	uint32_t off, len_cur, len_min;
+	bool v4;
+
+	(void)r5;
+	if (!b)
+		return 0;
+	if (flags & ~ADJ_ROOM_KNOWN)
+		return ERR(-EINVAL);
+	if (diff > 0xfff || diff < -0xfff)
+		return ERR(-EFAULT);
+	if (b->md->protocol != htons(ETH_P_IP) && b->md->protocol != htons(ETH_P_IPV6))
+		return ERR(-ENOTSUPP);
+	v4 = b->md->protocol == htons(ETH_P_IP);
+	off = b->net - b->mac;
+	if (mode == BPF_ADJ_ROOM_NET)
+		off += v4 ? 20 : 40;
+	else if (mode != BPF_ADJ_ROOM_MAC)
+		return ERR(-ENOTSUPP);
+	if (diff < 0) {
+		len_cur = len_of(b) - (b->net - b->data);
+		len_min = v4 ? 20 : 40;
+		if (flags & ADJ_ROOM_DECAP_V6)
+			len_min = 40;
+		else if (flags & ADJ_ROOM_DECAP_V4)
+			len_min = 20;
+		if ((uint32_t)-diff >= len_cur || len_cur - (uint32_t)-diff < len_min)
+			return ERR(-ENOTSUPP);
+		if (encap || ((flags & ADJ_ROOM_DECAP_V4) && (flags & ADJ_ROOM_DECAP_V6)))
+			return ERR(-EINVAL);
+	} else if (diff > 0) {
+		if (len_of(b) + diff > SKB_MAX_ALLOC)
+			return ERR(-ENOTSUPP);
+		if (flags & (ADJ_ROOM_DECAP_V4 | ADJ_ROOM_DECAP_V6))
+			return ERR(-EINVAL);
+		if (l3) {
+			uint32_t l2 = ADJ_ROOM_L2_LEN(flags);
+
+			if (l3 == (BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L3_IPV6) ||
+			    ((flags & BPF_F_ADJ_ROOM_ENCAP_L4_GRE) &&
+			     (flags & BPF_F_ADJ_ROOM_ENCAP_L4_UDP)) ||
+			    ((flags & BPF_F_ADJ_ROOM_ENCAP_L2_ETH) && l2 < SKB_ETH_HLEN) ||
+			    l2 > diff)
+				return ERR(-EINVAL);
+			if (b->encapsulation)
+				return ERR(-EALREADY);
+		}
+	}
+	if (off > len_of(b))
+		return ERR(-EINVAL);
+	move_room(b, off, diff);
+	if (diff > 0 && l3)
+		b->encapsulation = true;
+	if ((diff > 0 && (flags & BPF_F_ADJ_ROOM_ENCAP_L3_IPV6)) ||
+	    (diff < 0 && (flags & ADJ_ROOM_DECAP_V6)))
+		b->md->protocol = htons(ETH_P_IPV6);
+	else if ((diff > 0 && (flags & BPF_F_ADJ_ROOM_ENCAP_L3_IPV4)) ||
+		 (diff < 0 && (flags & ADJ_ROOM_DECAP_V4)))
+		b->md->protocol = htons(ETH_P_IP);
+	if (!(flags & BPF_F_ADJ_ROOM_NO_CSUM_RESET) && b->ip_summed == SKB_CHECKSUM_UNNECESSARY) {
+		b->ip_summed = SKB_CHECKSUM_NONE;
+		b->csum_level = 0;
+	}
+	skb_buf_sync(b, run);
+	return 0;
+}
+
+/* bpf_skb_change_proto(skb, proto, flags): IPv4 <-> IPv6 by 20 bytes of
+ * room at the network header (the program writes the new header). */
+uint64_t helper_skb_change_proto(uint64_t ctx, uint64_t proto, uint64_t flags, uint64_t r4,
+				 uint64_t r5, struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_change_proto");
+	uint32_t from, to = (uint16_t)proto;
+
+	(void)r4, (void)r5;
+	if (!b)
+		return 0;
+	if (flags)
+		return ERR(-EINVAL);
+	from = b->md->protocol;
+	if (from == htons(ETH_P_IP) && to == htons(ETH_P_IPV6))
+		move_room(b, b->net - b->mac, 20);
+	else if (from == htons(ETH_P_IPV6) && to == htons(ETH_P_IP))
+		move_room(b, b->net - b->mac, -20);
+	else
+		return ERR(-ENOTSUPP);
+	b->md->protocol = to;
+	b->md->hash = 0;
+	b->sw_hash = b->l4_hash = false;
+	skb_buf_sync(b, run);
+	return 0;
+}
+
+/* bpf_clone_redirect(skb, ifindex, flags): the kernel sends a copy out of
+ * (or into) that device; bpfhost has no network stack, so it checks as the
+ * kernel does and sends nothing. */
+uint64_t helper_clone_redirect(uint64_t ctx, uint64_t ifindex, uint64_t flags, uint64_t r4,
+			       uint64_t r5, struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_clone_redirect");
+	char name[IF_NAMESIZE];
+
+	(void)r4, (void)r5;
+	if (!b)
+		return 0;
+	if (flags & ~(uint64_t)BPF_F_INGRESS)
+		return ERR(-EINVAL);
+	if (!ifindex || ifindex > UINT32_MAX || !if_indextoname((unsigned)ifindex, name))
+		return ERR(-EINVAL);
+	return 0;
+}
+
+/* bpf_get_route_realm(skb): the route's realm; a test-run skb has no route. */
+uint64_t helper_get_route_realm(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+				struct vm_run *run)
+{
+	UNUSED4(r2, r3, r4, r5);
+	(void)skb_arg(ctx, run, "bpf_get_route_realm");
+	return 0;
+}
+
+/* bpf_get_socket_cookie(skb): the skb's socket's cookie, nonzero, one per
+ * socket: the kernel numbers sockets from a global counter as they are
+ * first asked; bpfhost numbers the test runs' sockets the same way. */
+uint64_t helper_get_socket_cookie(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+				  struct vm_run *run)
+{
+	static _Atomic uint64_t next = 1;
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_get_socket_cookie");
+
+	UNUSED4(r2, r3, r4, r5);
+	if (!b)
+		return 0;
+	if (!b->cookie)
+		b->cookie = next++;
+	return b->cookie;
+}
+
+/* bpf_skb_ecn_set_ce(skb): an ECN-capable IPv4 or IPv6 packet marked
+ * Congestion Experienced (the IPv4 checksum follows): 1; else 0. */
+uint64_t helper_skb_ecn_set_ce(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			       struct vm_run *run)
+{
+	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_ecn_set_ce");
+	uint8_t *ip;
+	uint32_t ecn;
+
+	UNUSED4(r2, r3, r4, r5);
+	if (!b)
+		return 0;
+	ip = b->buf + b->net;
+	if (b->md->protocol == htons(ETH_P_IP) && b->tail >= b->net + 20) {
+		uint32_t check = get16(ip + 10), add;
+
+		ecn = (ip[1] + 1u) & 3;
+		if (!(ecn & 2))
+			return !ecn;
+		add = (htons(0xfffb) + htons((uint16_t)ecn)) & 0xffff;
+		check = (check + add) & 0xffff;
+		check += check < add;
+		put16(ip + 10, check);
+		ip[1] |= 3;
+		return 1;
+	}
+	if (b->md->protocol == htons(ETH_P_IPV6) && b->tail >= b->net + 40) {
+		uint32_t from, to;
+
+		if (!(((ip[0] << 8 | ip[1]) >> 4) & 3))
+			return 0;
+		memcpy(&from, ip, 4);
+		to = from | htonl(3u << 20);
+		memcpy(ip, &to, 4);
+		if (b->ip_summed == SKB_CHECKSUM_COMPLETE)
+			b->csum = csum_add32(csum_add32(b->csum, ~from), to);
+		return 1;
+	}
+	return 0;
+}
+
+/* bpf_skb_cgroup_id(skb): the cgroup v2 id of the skb's socket's cgroup:
+ * the test run's socket is made by this process, so it is this process's
+ * cgroup (the id is its directory's inode number); 0 without cgroup v2. */
+uint64_t helper_skb_cgroup_id(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			      struct vm_run *run)
+{
+	char line[512], path[600];
+	struct stat st;
+	uint64_t id = 0;
+	FILE *f;
+
+	UNUSED4(r2, r3, r4, r5);
+	if (!skb_arg(ctx, run, "bpf_skb_cgroup_id"))
+		return 0;
+	char mnt[256] = "", dev[64], dir[256], type[64];
+
+	f = fopen("/proc/self/mounts", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %255s %63s", dev, dir, type) == 3 &&
+		    !strcmp(type, "cgroup2")) {
+			snprintf(mnt, sizeof(mnt), "%s", dir);
+			break;
+		}
+	fclose(f);
+	f = fopen("/proc/self/cgroup", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "0::", 3)) {
+			line[strcspn(line, "\n")] = 0;
+			if (!strcmp(line + 3, "/"))
+				id = 1; /* the root cgroup's id */
+			else if (*mnt) {
+				snprintf(path, sizeof(path), "%s%s", mnt, line + 3);
+				if (!stat(path, &st))
+					id = st.st_ino;
+			}
+		}
+	fclose(f);
+	return id;
 }

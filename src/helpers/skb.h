@@ -31,6 +31,13 @@ SKB_HELPER_FN(sk_release);
 SKB_HELPER_FN(sk_fullsock);
 SKB_HELPER_FN(no_sock);
 SKB_HELPER_FN(fib_lookup);
+SKB_HELPER_FN(skb_adjust_room);
+SKB_HELPER_FN(skb_change_proto);
+SKB_HELPER_FN(clone_redirect);
+SKB_HELPER_FN(get_route_realm);
+SKB_HELPER_FN(get_socket_cookie);
+SKB_HELPER_FN(skb_ecn_set_ce);
+SKB_HELPER_FN(skb_cgroup_id);
 
 /* bpf_tcp_sock, bpf_get_listener_sock and the bpf_skc_to_*_sock casts give
  * NULL: the only socket a program meets, the test run's, is none of those. */
@@ -78,7 +85,15 @@ SKB_HELPER_FN(fib_lookup);
 					       {0}},                                               \
 	[BPF_FUNC_skc_to_tcp_request_sock] = {"bpf_skc_to_tcp_request_sock", helper_no_sock, {0}}, \
 	[BPF_FUNC_skc_to_udp6_sock] = {"bpf_skc_to_udp6_sock", helper_no_sock, {0}},               \
-	[BPF_FUNC_fib_lookup] = {                                                                  \
-		"bpf_fib_lookup", helper_fib_lookup, {0, VM_ARG_MEM_RW, VM_ARG_SIZE}}
+	[BPF_FUNC_fib_lookup] = {"bpf_fib_lookup",                                                 \
+				 helper_fib_lookup,                                                \
+				 {0, VM_ARG_MEM_RW, VM_ARG_SIZE}},                                 \
+	[BPF_FUNC_skb_adjust_room] = {"bpf_skb_adjust_room", helper_skb_adjust_room, {0}},         \
+	[BPF_FUNC_skb_change_proto] = {"bpf_skb_change_proto", helper_skb_change_proto, {0}},      \
+	[BPF_FUNC_clone_redirect] = {"bpf_clone_redirect", helper_clone_redirect, {0}},            \
+	[BPF_FUNC_get_route_realm] = {"bpf_get_route_realm", helper_get_route_realm, {0}},         \
+	[BPF_FUNC_get_socket_cookie] = {"bpf_get_socket_cookie", helper_get_socket_cookie, {0}},   \
+	[BPF_FUNC_skb_ecn_set_ce] = {"bpf_skb_ecn_set_ce", helper_skb_ecn_set_ce, {0}},            \
+	[BPF_FUNC_skb_cgroup_id] = {"bpf_skb_cgroup_id", helper_skb_cgroup_id, {0}}
 
 #endif

@@ -174,6 +174,8 @@ struct skb_buf {
 	uint32_t mac, net, trans; /* header offsets in buf; trans SKB_HDR_UNSET until set */
 	bool direct;		  /* the type reads the packet directly: data pointers given */
 	uint8_t ip_summed;	  /* SKB_CHECKSUM_*; with COMPLETE, csum is the sum */
+	bool encapsulation;	  /* skb_adjust_room put an outer L3 header on */
+	uint64_t cookie;	  /* the socket's bpf_get_socket_cookie, 0 until asked */
 	uint8_t csum_level;
 	uint32_t csum;
 	bool sw_hash, l4_hash;

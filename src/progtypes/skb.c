@@ -15,8 +15,8 @@
  * struct __sk_buff holding every field's value, data, data_end and
  * data_meta holding real addresses of a buffer below 4 GiB; what it writes
  * there (mark, cb, ...) is what the run reports. The types that read the
- * packet directly get data pointers, the others (socket filters, cgroup skb)
- * a data_end of 0, as the kernel's test run leaves them. */
+ * packet directly get data pointers (tc, cgroup skb, lwt), socket filters,
+ * which may not read them, a data_end of 0. */
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -96,18 +96,18 @@ void skb_buf_sync(struct skb_buf *b, struct vm_run *run)
 	run->pkt_mac = b->buf + b->mac;
 }
 
-/* The device's hardware address, as sysfs shows it; zeros (the loopback's)
- * when it cannot be read. */
-static void dev_addr(unsigned ifindex, uint8_t addr[ETH_ALEN])
+/* The device's hardware address (what "address" or "broadcast"), as sysfs
+ * shows it; zeros (the loopback's) when it cannot be read. */
+static void dev_addr(unsigned ifindex, const char *what, uint8_t addr[ETH_ALEN])
 {
 	char name[IF_NAMESIZE], path[64 + IF_NAMESIZE];
 	unsigned v[ETH_ALEN];
 	FILE *f;
 
 	memset(addr, 0, ETH_ALEN);
-	if (!if_indextoname(ifindex, name))
+	if (ifindex == progtype_loopback() || !if_indextoname(ifindex, name))
 		return;
-	snprintf(path, sizeof(path), "/sys/class/net/%s/address", name);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", name, what);
 	f = fopen(path, "r");
 	if (!f)
 		return;
@@ -120,13 +120,15 @@ static void dev_addr(unsigned ifindex, uint8_t addr[ETH_ALEN])
 /* The kernel's eth_type_trans on the frame at data: pkt_type from the
  * destination address, protocol from the type field (802.3 frames by their
  * payload), the link-layer header pulled. */
-static void eth_type_trans(struct skb_test *x, const uint8_t addr[ETH_ALEN])
+static void eth_type_trans(struct skb_test *x, const uint8_t addr[ETH_ALEN],
+			   const uint8_t bcast[ETH_ALEN])
 {
-	static const uint8_t bcast[ETH_ALEN] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 	struct skb_buf *b = &x->buf;
 	const uint8_t *eth = b->buf + b->data;
 	uint16_t proto = (uint16_t)(eth[12] << 8 | eth[13]);
 
+	/* the device's broadcast address: the loopback's is all zeros, so no
+	 * frame is PACKET_BROADCAST there */
 	if (eth[0] & 1)
 		x->md.pkt_type = memcmp(eth, bcast, ETH_ALEN) ? PACKET_MULTICAST : PACKET_BROADCAST;
 	else if (memcmp(eth, addr, ETH_ALEN))
@@ -250,7 +252,7 @@ static int setup(const union bpf_attr *attr, struct skb_test *x)
 	const uint8_t *in = (const uint8_t *)(uintptr_t)attr->test.data_in;
 	uint32_t size = attr->test.data_size_in;
 	struct skb_buf *b = &x->buf;
-	uint8_t addr[ETH_ALEN];
+	uint8_t addr[ETH_ALEN], bcast[ETH_ALEN];
 	unsigned ifindex;
 	void *p;
 	int err;
@@ -288,8 +290,13 @@ static int setup(const union bpf_attr *attr, struct skb_test *x)
 		ifindex = x->user.ifindex;
 	}
 	x->md.ifindex = ifindex;
-	dev_addr(ifindex, addr);
-	eth_type_trans(x, addr);
+	dev_addr(ifindex, "address", addr);
+	dev_addr(ifindex, "broadcast", bcast);
+	eth_type_trans(x, addr, bcast);
+	/* Linux 6.18 wants a whole IP header behind an IP EtherType */
+	if ((x->md.protocol == htons(ETH_P_IP) && size < SKB_ETH_HLEN + 20) ||
+	    (x->md.protocol == htons(ETH_P_IPV6) && size < SKB_ETH_HLEN + 40))
+		return -EINVAL;
 	make_sock(x);
 	if (x->kind.l2)
 		b->data -= SKB_ETH_HLEN;
@@ -384,7 +391,7 @@ static int test_run(const struct skb_kind *kind, uint32_t type, struct progtype_
 SKB_TYPE(socket_filter, "socket_filter", BPF_PROG_TYPE_SOCKET_FILTER, false, false, false);
 SKB_TYPE(sched_cls, "sched_cls", BPF_PROG_TYPE_SCHED_CLS, true, true, true);
 SKB_TYPE(sched_act, "sched_act", BPF_PROG_TYPE_SCHED_ACT, true, true, true);
-SKB_TYPE(cgroup_skb, "cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB, false, false, false);
+SKB_TYPE(cgroup_skb, "cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB, false, true, false);
 SKB_TYPE(lwt_in, "lwt_in", BPF_PROG_TYPE_LWT_IN, false, true, false);
 SKB_TYPE(lwt_out, "lwt_out", BPF_PROG_TYPE_LWT_OUT, false, true, false);
 SKB_TYPE(lwt_xmit, "lwt_xmit", BPF_PROG_TYPE_LWT_XMIT, false, true, true);

@@ -1074,7 +1074,8 @@ static void print_cases(const struct tally *t, const struct harness *h,
 
 	for (size_t i = 0; i < t->cnt; i++)
 		if (column_of(&t->v[i], supported) == col &&
-		    (want_supported < 0 || supported[t->v[i].prog_type] == want_supported))
+		    (want_supported < 0 || supported[t->v[i].prog_type] == want_supported) &&
+		    (t->all_supported || !known_gap(t->v[i].id)))
 			cnt++;
 	if (!cnt)
 		return;
@@ -1083,7 +1084,8 @@ static void print_cases(const struct tally *t, const struct harness *h,
 		const struct result *r = &t->v[i];
 
 		if (column_of(r, supported) != col ||
-		    (want_supported >= 0 && supported[r->prog_type] != want_supported))
+		    (want_supported >= 0 && supported[r->prog_type] != want_supported) ||
+		    (!t->all_supported && known_gap(r->id)))
 			continue;
 		shown++;
 		printf("  %s %s \"%s\"", h->type_names[r->prog_type], r->id, r->name);

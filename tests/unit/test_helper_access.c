@@ -1,5 +1,6 @@
 /* Which helpers a program type may call: a call of every helper bpfhost has,
- * loaded as XDP, SYSCALL, SOCKET_FILTER, SCHED_CLS and SCHED_ACT programs,
+ * loaded as XDP, SYSCALL, SOCKET_FILTER, SCHED_CLS, SCHED_ACT, CGROUP_SKB and
+ * LWT_IN/OUT/XMIT programs,
  * refused or accepted as the running kernel refuses or accepts it (skipped
  * with a notice where the kernel cannot be asked), and the refusal names
  * the helper and the program type. */
@@ -44,9 +45,10 @@ static int load(const struct backend *be, uint32_t type, int id, char *log, size
 
 int main(void)
 {
-	static const uint32_t types[] = {BPF_PROG_TYPE_XDP, BPF_PROG_TYPE_SYSCALL,
-					 BPF_PROG_TYPE_SOCKET_FILTER, BPF_PROG_TYPE_SCHED_CLS,
-					 BPF_PROG_TYPE_SCHED_ACT};
+	static const uint32_t types[] = {
+		BPF_PROG_TYPE_XDP,	 BPF_PROG_TYPE_SYSCALL,	  BPF_PROG_TYPE_SOCKET_FILTER,
+		BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_CGROUP_SKB,
+		BPF_PROG_TYPE_LWT_IN,	 BPF_PROG_TYPE_LWT_OUT,	  BPF_PROG_TYPE_LWT_XMIT};
 	struct vm_helper_table t = kernel_helpers();
 	static char log[65536];
 	bool kernel_ok = true;
