@@ -121,8 +121,26 @@ format:
 check-format:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
-example: $(BIN)
-	examples/run.sh $(BUILD)
+# The examples: mkcapture writes a sample capture (and the odd ones the tests
+# use); three BPF programs run over it with bpfhost run (examples/run.sh).
+EXAMPLE_DIR := $(BUILD)/examples
+EXAMPLE_BPF := $(patsubst examples/%.bpf.c,$(EXAMPLE_DIR)/%.bpf.o,$(wildcard examples/*.bpf.c))
+.PHONY: example-build
+example-build: $(EXAMPLE_DIR)/mkcapture $(EXAMPLE_BPF)
+
+$(EXAMPLE_DIR)/mkcapture: examples/mkcapture.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ -lpcap
+
+$(EXAMPLE_DIR)/%.bpf.o: examples/%.bpf.c
+	@mkdir -p $(dir $@)
+	clang -O2 -g -target bpf -Wall -Werror -I/usr/include/$(shell gcc -print-multiarch) -c $< -o $@
+
+$(EXAMPLE_DIR)/sample.pcap: $(EXAMPLE_DIR)/mkcapture
+	$< sample $@
+
+example: $(BIN) example-build $(EXAMPLE_DIR)/sample.pcap
+	@examples/run.sh $(BUILD)
 
 # The public ISA conformance suite (bpf_conformance, not in this repository):
 # make conformance CONFORMANCE_DIR=path/to/bpf_conformance/tests

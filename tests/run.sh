@@ -25,6 +25,7 @@ done
 if sh "$here/preload.sh" "$build"; then echo "ok   preload (bpftool)"; else echo "FAIL preload (bpftool)"; status=1; fi
 
 if BPFHOST="$build/bpfhost" sh "$here/cli.sh"; then echo "ok   cli"; else echo "FAIL cli"; status=1; fi
+if BPFHOST="$build/bpfhost" BUILD="$build" sh "$here/run_pcap.sh"; then echo "ok   run (pcap)"; else echo "FAIL run (pcap)"; status=1; fi
 
 [ $status -eq 0 ] && echo "all tests passed" || echo "SOME TESTS FAILED"
 exit $status

@@ -152,7 +152,9 @@ static int run_packet(struct run *r, const struct pcapio_pkt *h)
 		return cli_error("run: packet %llu: the program faulted or the run failed: %s",
 				 (unsigned long long)r->packets, strerror(-err));
 	v = is_tc(r) ? (int64_t)(int32_t)a.test.retval : (int64_t)a.test.retval;
-	count(r->verdicts, &r->nverdicts, MAX_VERDICTS, &r->other_verdicts, v);
+	/* a socket filter's value is a length: counted as accepted or dropped */
+	count(r->verdicts, &r->nverdicts, MAX_VERDICTS, &r->other_verdicts,
+	      is_xdp(r) || is_tc(r) ? v : v != 0);
 	if (red.set && ((is_xdp(r) && v == XDP_REDIRECT) || (is_tc(r) && v == TC_ACT_REDIRECT)))
 		count(r->redirects, &r->nredirects, MAX_REDIRECTS, &r->other_redirects,
 		      (int64_t)red.ifindex | (int64_t)red.map_id << 32);
@@ -217,8 +219,9 @@ static void dump_maps(struct bpf_object *obj)
 	{
 		enum bpf_map_type t = bpf_map__type(m);
 
+		/* not the constants (.rodata: format strings and the like) */
 		if (t == BPF_MAP_TYPE_RINGBUF || t == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
-		    t == BPF_MAP_TYPE_PROG_ARRAY)
+		    t == BPF_MAP_TYPE_PROG_ARRAY || (bpf_map__map_flags(m) & BPF_F_RDONLY_PROG))
 			continue;
 		printf("map %s (%s):\n", bpf_map__name(m), libbpf_bpf_map_type_str(t));
 		cli_dump_map(bpf_map__fd(m), true);
@@ -338,7 +341,10 @@ int cmd_run(int argc, char **argv)
 	libbpf_set_print(libbpf_warnings);
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
-		cli_error("run: cannot open BPF object %s: %s", path, strerror(errno));
+		char msg[128];
+
+		libbpf_strerror(errno, msg, sizeof(msg));
+		cli_error("run: cannot open BPF object %s: %s", path, msg);
 		goto out;
 	}
 	prog = pick(obj, path, name);
@@ -346,7 +352,10 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	c = bpf_object__load(obj);
 	if (c) {
-		cli_error("run: cannot load %s: %s", path, strerror(-c));
+		char msg[128];
+
+		libbpf_strerror(c, msg, sizeof(msg));
+		cli_error("run: cannot load %s: %s", path, msg);
 		goto out;
 	}
 	r.prog_fd = bpf_program__fd(prog);

@@ -12,6 +12,7 @@ struct pcapio_in {
 };
 
 struct pcapio_out {
+	pcap_t *dead; /* the output's own handle: its snapshot length fits any packet */
 	pcap_dumper_t *d;
 };
 
@@ -81,9 +82,16 @@ struct pcapio_out *pcapio_create(struct pcapio_in *in, const char *path, char *e
 		snprintf(err, err_size, "out of memory");
 		return NULL;
 	}
-	out->d = pcap_dump_open(in->p, path);
+	out->dead = pcap_open_dead(pcap_datalink(in->p), 262144);
+	if (!out->dead) {
+		snprintf(err, err_size, "out of memory");
+		free(out);
+		return NULL;
+	}
+	out->d = pcap_dump_open(out->dead, path);
 	if (!out->d) {
-		snprintf(err, err_size, "%s", pcap_geterr(in->p));
+		snprintf(err, err_size, "%s", pcap_geterr(out->dead));
+		pcap_close(out->dead);
 		free(out);
 		return NULL;
 	}
@@ -110,6 +118,7 @@ int pcapio_finish(struct pcapio_out *out)
 		return 0;
 	err = pcap_dump_flush(out->d) || ferror(pcap_dump_file(out->d));
 	pcap_dump_close(out->d);
+	pcap_close(out->dead);
 	free(out);
 	return err ? -1 : 0;
 }

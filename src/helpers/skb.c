@@ -911,7 +911,7 @@ uint64_t helper_skb_ecn_set_ce(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t 
 uint64_t helper_skb_cgroup_id(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 			      struct vm_run *run)
 {
-	char line[512], path[600];
+	char line[512], path[800];
 	struct stat st;
 	uint64_t id = 0;
 	FILE *f;
