@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../maps/map.h"
 #include "../progtypes/progtype.h"
 #include "csum.h"
 #include "fib.h"
@@ -947,4 +948,39 @@ uint64_t helper_skb_cgroup_id(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r
 		}
 	fclose(f);
 	return id;
+}
+
+/* bpf_redirect_map(map, key, flags) from XDP: XDP_REDIRECT with the target
+ * recorded if the DEVMAP/DEVMAP_HASH/CPUMAP has the key (or with
+ * BPF_F_BROADCAST, devmaps only), else the action in flags' low bits;
+ * XDP_ABORTED for other flags. */
+uint64_t helper_redirect_map(uint64_t map, uint64_t key, uint64_t flags, uint64_t r4, uint64_t r5,
+			     struct vm_run *run)
+{
+	struct bpfmap *m = (struct bpfmap *)(uintptr_t)map;
+	struct progtype_state *s = run->ctx_state;
+	uint64_t mask = XDP_ABORTED | XDP_DROP | XDP_PASS | XDP_TX, allowed = mask;
+	uint32_t k = (uint32_t)key, type = m->hdr->map_type;
+	bool devmap = type == BPF_MAP_TYPE_DEVMAP || type == BPF_MAP_TYPE_DEVMAP_HASH;
+
+	(void)r4, (void)r5;
+	if (devmap)
+		allowed |= BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS;
+	else if (type != BPF_MAP_TYPE_CPUMAP) {
+		vm_helper_fault(run,
+				"helper bpf_redirect_map: map of type %s is not a redirect map",
+				map_type_name(type));
+		return 0;
+	}
+	if (flags & ~allowed)
+		return XDP_ABORTED;
+	if (!(flags & BPF_F_BROADCAST) && (!m->ops->prog_lookup || !m->ops->prog_lookup(m, &k, 0)))
+		return flags & mask;
+	if (s) {
+		s->redirect.set = true;
+		s->redirect.ifindex = k;
+		s->redirect.flags = flags;
+		s->redirect.map_id = atomic_load(&m->hdr->id);
+	}
+	return XDP_REDIRECT;
 }

@@ -38,6 +38,7 @@ SKB_HELPER_FN(get_route_realm);
 SKB_HELPER_FN(get_socket_cookie);
 SKB_HELPER_FN(skb_ecn_set_ce);
 SKB_HELPER_FN(skb_cgroup_id);
+SKB_HELPER_FN(redirect_map);
 
 /* bpf_tcp_sock, bpf_get_listener_sock and the bpf_skc_to_*_sock casts give
  * NULL: the only socket a program meets, the test run's, is none of those. */
@@ -94,6 +95,7 @@ SKB_HELPER_FN(skb_cgroup_id);
 	[BPF_FUNC_get_route_realm] = {"bpf_get_route_realm", helper_get_route_realm, {0}},         \
 	[BPF_FUNC_get_socket_cookie] = {"bpf_get_socket_cookie", helper_get_socket_cookie, {0}},   \
 	[BPF_FUNC_skb_ecn_set_ce] = {"bpf_skb_ecn_set_ce", helper_skb_ecn_set_ce, {0}},            \
-	[BPF_FUNC_skb_cgroup_id] = {"bpf_skb_cgroup_id", helper_skb_cgroup_id, {0}}
+	[BPF_FUNC_skb_cgroup_id] = {"bpf_skb_cgroup_id", helper_skb_cgroup_id, {0}},               \
+	[BPF_FUNC_redirect_map] = {"bpf_redirect_map", helper_redirect_map, {VM_ARG_MAP}}
 
 #endif

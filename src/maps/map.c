@@ -28,6 +28,7 @@ extern const struct map_ops map_queue_ops;
 extern const struct map_ops map_bloom_filter_ops;
 extern const struct map_ops map_ringbuf_ops;
 extern const struct map_ops map_perf_event_array_ops;
+extern const struct map_ops map_devmap_ops;
 
 static const struct {
 	uint32_t type;
@@ -47,14 +48,14 @@ static const struct {
 	{BPF_MAP_TYPE_LPM_TRIE, "lpm_trie", &map_lpm_trie_ops},
 	{BPF_MAP_TYPE_ARRAY_OF_MAPS, "array_of_maps", &map_of_maps_ops},
 	{BPF_MAP_TYPE_HASH_OF_MAPS, "hash_of_maps", &map_of_maps_ops},
-	{BPF_MAP_TYPE_DEVMAP, "devmap", NULL},
+	{BPF_MAP_TYPE_DEVMAP, "devmap", &map_devmap_ops},
 	{BPF_MAP_TYPE_SOCKMAP, "sockmap", NULL},
-	{BPF_MAP_TYPE_CPUMAP, "cpumap", NULL},
+	{BPF_MAP_TYPE_CPUMAP, "cpumap", &map_devmap_ops},
 	{BPF_MAP_TYPE_XSKMAP, "xskmap", NULL},
 	{BPF_MAP_TYPE_SOCKHASH, "sockhash", NULL},
 	{BPF_MAP_TYPE_QUEUE, "queue", &map_queue_ops},
 	{BPF_MAP_TYPE_STACK, "stack", &map_queue_ops},
-	{BPF_MAP_TYPE_DEVMAP_HASH, "devmap_hash", NULL},
+	{BPF_MAP_TYPE_DEVMAP_HASH, "devmap_hash", &map_devmap_ops},
 	{BPF_MAP_TYPE_RINGBUF, "ringbuf", &map_ringbuf_ops},
 	{BPF_MAP_TYPE_BLOOM_FILTER, "bloom_filter", &map_bloom_filter_ops},
 };

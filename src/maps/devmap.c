@@ -1,0 +1,239 @@
+/* The XDP redirect targets: BPF_MAP_TYPE_DEVMAP (devices by index),
+ * DEVMAP_HASH (devices by any u32 key) and CPUMAP (CPUs, with a queue
+ * size), as Linux 6.18 checks and answers them (probed on the kernel:
+ * tests/unit/test_devmap). A value is a u32 (ifindex; qsize) or that and a
+ * program fd; bpfhost runs no second program on a redirected frame, so a
+ * program fd above 0 is refused with a message where the kernel would
+ * attach it. Entries are slots {used, key, value[2]}; DEVMAP_HASH finds its
+ * keys by a scan of max_entries slots, under the map's lock. */
+#include <errno.h>
+#include <net/if.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../util/log.h"
+#include "map.h"
+
+#define CPUMAP_MAX_QSIZE 16384u
+#define NR_CPUS 8192u /* CONFIG_NR_CPUS of Debian's and this machine's kernels */
+
+struct slot {
+	atomic_uint used;
+	uint32_t key;
+	uint32_t value[2];
+};
+
+static bool is_hash(const struct bpfmap *map)
+{
+	return map->hdr->map_type == BPF_MAP_TYPE_DEVMAP_HASH;
+}
+
+static bool is_cpumap(const struct bpfmap *map)
+{
+	return map->hdr->map_type == BPF_MAP_TYPE_CPUMAP;
+}
+
+static int check(const union bpf_attr *attr, struct ulog *log)
+{
+	const uint32_t ok = BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY;
+
+	if (!attr->max_entries || attr->key_size != 4 ||
+	    (attr->value_size != 4 && attr->value_size != 8) || (attr->map_flags & ~ok)) {
+		ulog_printf(log,
+			    "%s: needs key_size 4, value_size 4 or 8, max_entries > 0 and known "
+			    "flags (got %u, %u, %u, 0x%x)\n",
+			    map_type_name(attr->map_type), attr->key_size, attr->value_size,
+			    attr->max_entries, attr->map_flags);
+		return -EINVAL;
+	}
+	if (attr->map_type == BPF_MAP_TYPE_CPUMAP && attr->max_entries > NR_CPUS) {
+		ulog_printf(log, "cpumap: max_entries %u is over NR_CPUS (%u)\n", attr->max_entries,
+			    NR_CPUS);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static uint64_t data_size(const struct map_hdr *hdr)
+{
+	return (uint64_t)hdr->max_entries * sizeof(struct slot);
+}
+
+static struct slot *slots(struct bpfmap *map)
+{
+	return (struct slot *)map->data;
+}
+
+/* The slot of key: by index, or (hash) the used slot holding it; NULL if none. */
+static struct slot *find(struct bpfmap *map, const void *key)
+{
+	uint32_t k;
+
+	memcpy(&k, key, 4);
+	if (!is_hash(map))
+		return k < map->max_entries ? &slots(map)[k] : NULL;
+	for (uint32_t i = 0; i < map->max_entries; i++)
+		if (atomic_load(&slots(map)[i].used) && slots(map)[i].key == k)
+			return &slots(map)[i];
+	return NULL;
+}
+
+static int lookup(struct bpfmap *map, const void *key, void *value, uint64_t flags)
+{
+	struct slot *s;
+	int err = -ENOENT;
+
+	if (flags)
+		return -EINVAL;
+	map_lock(&map->hdr->lock);
+	s = find(map, key);
+	if (s && atomic_load(&s->used)) {
+		memcpy(value, s->value, map->value_size);
+		err = 0;
+	}
+	map_unlock(&map->hdr->lock);
+	return err;
+}
+
+/* The value's checks: 0 with *clear set when it empties the entry. */
+static int check_value(struct bpfmap *map, const uint32_t *v, bool *clear)
+{
+	int32_t fd = map->value_size == 8 ? (int32_t)v[1] : 0;
+	char name[IF_NAMESIZE];
+
+	*clear = false;
+	if (is_cpumap(map)) {
+		if (v[0] > CPUMAP_MAX_QSIZE)
+			return -EOVERFLOW;
+		*clear = v[0] == 0;
+	} else if (!v[0]) {
+		/* ifindex 0 empties a devmap slot; a hash has no such entry */
+		if (is_hash(map) || fd > 0)
+			return -EINVAL;
+		*clear = true;
+	} else if (!if_indextoname(v[0], name)) {
+		return -EINVAL; /* no such device */
+	}
+	if (fd > 0)
+		return -EINVAL; /* a program on the redirected frames: bpfhost runs none */
+	return 0;
+}
+
+static int update(struct bpfmap *map, const void *key, const void *value, uint64_t flags)
+{
+	uint32_t v[2] = {0, 0}, k;
+	struct slot *s;
+	bool clear;
+	int err;
+
+	memcpy(&k, key, 4);
+	memcpy(v, value, map->value_size);
+	if (flags > BPF_EXIST)
+		return -EINVAL;
+	if (!is_hash(map) && k >= map->max_entries)
+		return -E2BIG;
+	if (!is_hash(map) && flags == BPF_NOEXIST)
+		return -EEXIST; /* array-like: every slot exists */
+	if (is_cpumap(map) && k >= (uint32_t)sysconf(_SC_NPROCESSORS_CONF))
+		return -ENODEV;
+	err = check_value(map, v, &clear);
+	if (err)
+		return err;
+	map_lock(&map->hdr->lock);
+	s = find(map, key);
+	if (is_hash(map)) {
+		/* BPF_EXIST is not checked: the kernel inserts a missing key */
+		if (s && flags == BPF_NOEXIST)
+			err = -EEXIST;
+		for (uint32_t i = 0; !s && !err && i < map->max_entries; i++)
+			if (!atomic_load(&slots(map)[i].used))
+				s = &slots(map)[i];
+		if (!s && !err)
+			err = -E2BIG;
+	}
+	if (!err) {
+		s->key = k;
+		memcpy(s->value, v, sizeof(v));
+		if (is_cpumap(map) || map->value_size == 8)
+			s->value[1] = 0; /* the program id: none */
+		atomic_store(&s->used, !clear);
+	}
+	map_unlock(&map->hdr->lock);
+	return err;
+}
+
+static int delete (struct bpfmap *map, const void *key)
+{
+	struct slot *s;
+	uint32_t k;
+	int err = 0;
+
+	memcpy(&k, key, 4);
+	if (!is_hash(map) && k >= map->max_entries)
+		return -EINVAL;
+	map_lock(&map->hdr->lock);
+	s = find(map, key);
+	if (is_hash(map) && !s)
+		err = -ENOENT;
+	else
+		atomic_store(&s->used, 0);
+	map_unlock(&map->hdr->lock);
+	return err;
+}
+
+static int get_next_key(struct bpfmap *map, const void *key, void *next_key)
+{
+	uint32_t k, i = 0;
+	struct slot *s;
+	int err = -ENOENT;
+
+	if (!is_hash(map)) {
+		/* as an array: every index, from 0 after a missing key */
+		if (key)
+			memcpy(&k, key, 4);
+		if (!key || k >= map->max_entries)
+			k = 0;
+		else if (k + 1 == map->max_entries)
+			return -ENOENT;
+		else
+			k++;
+		memcpy(next_key, &k, 4);
+		return 0;
+	}
+	map_lock(&map->hdr->lock);
+	s = key ? find(map, key) : NULL;
+	if (s)
+		i = (uint32_t)(s - slots(map)) + 1;
+	for (; i < map->max_entries; i++)
+		if (atomic_load(&slots(map)[i].used)) {
+			memcpy(next_key, &slots(map)[i].key, 4);
+			err = 0;
+			break;
+		}
+	map_unlock(&map->hdr->lock);
+	return err;
+}
+
+/* bpf_map_lookup_elem from a program: the entry's value, read only. */
+static void *prog_lookup(struct bpfmap *map, const void *key, unsigned cpu)
+{
+	struct slot *s;
+
+	(void)cpu;
+	map_lock(&map->hdr->lock);
+	s = find(map, key);
+	if (s && !atomic_load(&s->used))
+		s = NULL;
+	map_unlock(&map->hdr->lock);
+	return s ? s->value : NULL;
+}
+
+const struct map_ops map_devmap_ops = {
+	.check = check,
+	.data_size = data_size,
+	.lookup = lookup,
+	.update = update,
+	.delete = delete,
+	.get_next_key = get_next_key,
+	.prog_lookup = prog_lookup,
+};
