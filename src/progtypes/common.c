@@ -147,7 +147,7 @@ const struct progtype *progtype_find(uint32_t prog_type)
 	static const struct progtype *const types[] = {
 		&progtype_socket_filter, &progtype_sched_cls,  &progtype_sched_act,
 		&progtype_xdp,		 &progtype_cgroup_skb, &progtype_lwt_in,
-		&progtype_lwt_out,	 &progtype_lwt_xmit,
+		&progtype_lwt_out,	 &progtype_lwt_xmit,   &progtype_raw_tracepoint,
 	};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)

@@ -56,6 +56,7 @@ extern const struct progtype progtype_xdp;
 /* The __sk_buff types (src/progtypes/skb.c) */
 extern const struct progtype progtype_socket_filter, progtype_sched_cls, progtype_sched_act,
 	progtype_cgroup_skb, progtype_lwt_in, progtype_lwt_out, progtype_lwt_xmit;
+extern const struct progtype progtype_raw_tracepoint; /* src/progtypes/raw_tp.c */
 
 /* The descriptor of a program type, or NULL if bpfhost has none. */
 const struct progtype *progtype_find(uint32_t prog_type);

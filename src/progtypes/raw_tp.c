@@ -1,0 +1,56 @@
+/* BPF_PROG_TYPE_RAW_TRACEPOINT: the context is the tracepoint's arguments,
+ * an array of u64; its BPF_PROG_TEST_RUN as the kernel's
+ * bpf_prog_test_run_raw_tp (net/bpf/test_run.c): ctx_in is the arguments
+ * (at most MAX_BPF_FUNC_ARGS of them), no data, no ctx_out, no repeat;
+ * BPF_F_TEST_RUN_ON_CPU picks the CPU (-ENXIO for one that does not exist);
+ * only retval comes back. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "progtype.h"
+
+#define MAX_ARGS 12 /* MAX_BPF_FUNC_ARGS */
+
+static int test_run(struct progtype_test *t, union bpf_attr *attr)
+{
+	const void *in = (const void *)(uintptr_t)attr->test.ctx_in;
+	uint32_t size = attr->test.ctx_size_in, cpu = attr->test.cpu, retval;
+	uint64_t args[MAX_ARGS];
+	long ncpus;
+	int err;
+
+	if (attr->test.data_in || attr->test.data_out || attr->test.ctx_out ||
+	    attr->test.duration || attr->test.repeat || attr->test.batch_size)
+		return -EINVAL;
+	if (size > sizeof(args))
+		return -EINVAL;
+	if (!(attr->test.flags & BPF_F_TEST_RUN_ON_CPU) && cpu)
+		return -EINVAL;
+	if (size && !in)
+		return -EFAULT;
+	ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	if ((attr->test.flags & BPF_F_TEST_RUN_ON_CPU) && cpu >= (uint32_t)ncpus)
+		return -ENXIO;
+	memset(args, 0, sizeof(args));
+	memcpy(args, in, size);
+	t->run->args[0] = size ? (uint64_t)(uintptr_t)args : 0;
+	if (size && vm_run_add_region(t->run, args, size, "ctx", false))
+		return -ENOMEM;
+	if (attr->test.flags & BPF_F_TEST_RUN_ON_CPU)
+		t->run->cpu = cpu;
+	err = t->exec(t);
+	if (err)
+		return err;
+	retval = (uint32_t)t->run->r0;
+	attr->test.retval = retval;
+	return 0;
+}
+
+const struct progtype progtype_raw_tracepoint = {
+	.name = "raw_tracepoint",
+	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+	.ctx_size = MAX_ARGS * 8,
+	.test_run = test_run,
+};
