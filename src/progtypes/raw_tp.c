@@ -34,7 +34,8 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 	if ((attr->test.flags & BPF_F_TEST_RUN_ON_CPU) && cpu >= (uint32_t)ncpus)
 		return -ENXIO;
 	memset(args, 0, sizeof(args));
-	memcpy(args, in, size);
+	if (size)
+		memcpy(args, in, size);
 	t->run->args[0] = size ? (uint64_t)(uintptr_t)args : 0;
 	if (size && vm_run_add_region(t->run, args, size, "ctx", false))
 		return -ENOMEM;
