@@ -660,59 +660,6 @@ static void run_holds_release(struct run_holds *holds)
 	holds->cnt = 0;
 }
 
-/* BPF_PROG_TYPE_SYSCALL: the context is ctx_in, copied back when the program
- * is done; no data, no repeat. */
-static int test_run_syscall(struct bpfprog *prog, union bpf_attr *attr)
-{
-	struct vm_run *run;
-	void *ctx = NULL;
-	int err;
-
-	if (attr->test.data_in || attr->test.data_out || attr->test.data_size_in ||
-	    attr->test.data_size_out || attr->test.ctx_out || attr->test.ctx_size_out ||
-	    attr->test.repeat || attr->test.flags || attr->test.duration || attr->test.batch_size ||
-	    !attr->test.ctx_in != !attr->test.ctx_size_in)
-		return -EINVAL;
-	if (attr->test.ctx_size_in > 65535)
-		return -EINVAL;
-	if (attr->test.ctx_size_in) {
-		if (!attr->test.ctx_in)
-			return -EFAULT;
-		ctx = malloc(attr->test.ctx_size_in);
-		if (!ctx)
-			return -ENOMEM;
-		memcpy(ctx, (const void *)(uintptr_t)attr->test.ctx_in, attr->test.ctx_size_in);
-	}
-	run = calloc(1, sizeof(*run)); /* a zeroed stack: nothing of the process shows through */
-	if (!run) {
-		free(ctx);
-		return -ENOMEM;
-	}
-	struct run_holds holds = {.cnt = 0};
-
-	vm_run_init(run, prog->vm);
-	run->helpers = kernel_helpers();
-	run->maps = prog->maps;
-	run->map_cnt = prog->map_cnt;
-	run->cpu = map_this_cpu();
-	run->tail_call = tail_call_target;
-	run->resolve_map = inner_map;
-	run->user = &holds;
-	run->args[0] = (uint64_t)(uintptr_t)ctx;
-	if (ctx)
-		vm_run_add_region(run, ctx, attr->test.ctx_size_in, "ctx", true);
-	err = vm_exec_checked(run);
-	run_holds_release(&holds);
-	if (!err) {
-		attr->test.retval = (uint32_t)run->r0;
-		if (ctx)
-			memcpy((void *)(uintptr_t)attr->test.ctx_in, ctx, attr->test.ctx_size_in);
-	}
-	free(run);
-	free(ctx);
-	return err ? -EFAULT : 0;
-}
-
 /* A test run lent to a program type (src/progtypes): the run set up as a
  * syscall program's, each of its runs starting from the program's own first
  * instruction and maps, no tail call counted, nothing of the last run held. */
@@ -775,11 +722,8 @@ static int test_run_type(struct bpfprog *prog, const struct progtype *type, unio
 
 int prog_test_run(struct bpfprog *prog, union bpf_attr *attr)
 {
-	const struct progtype *type;
+	const struct progtype *type = progtype_find(prog->prog_type);
 
-	if (prog->prog_type == BPF_PROG_TYPE_SYSCALL)
-		return test_run_syscall(prog, attr);
-	type = progtype_find(prog->prog_type);
 	return type ? test_run_type(prog, type, attr, NULL) : -ENOTSUPP;
 }
 

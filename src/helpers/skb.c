@@ -75,6 +75,29 @@ static void room(struct skb_buf *b, uint32_t head, uint32_t tail)
 		b->trans = (uint32_t)(b->trans + delta);
 }
 
+/* Inserts n zero bytes at off from data (the bytes before off move to the
+ * front), or removes -n there; headers keep their place relative to the
+ * link-layer header, which moves with data when data is at it. */
+static void move_room(struct skb_buf *b, uint32_t off, int64_t n)
+{
+	uint32_t mac_len = b->net - b->mac;
+	bool at_mac = b->mac == b->data;
+
+	if (n > 0) {
+		room(b, (uint32_t)n, 0);
+		b->data -= (uint32_t)n;
+		memmove(b->buf + b->data, b->buf + b->data + n, off);
+		memset(b->buf + b->data + off, 0, (size_t)n);
+	} else if (n < 0) {
+		memmove(b->buf + b->data - n, b->buf + b->data, off);
+		b->data += (uint32_t)-n;
+	}
+	if (at_mac) {
+		b->mac = b->data;
+		b->net = b->mac + mac_len;
+	}
+}
+
 /* The kernel's csum_block_add/sub: a block's sum at an odd offset is rotated. */
 static uint32_t block_add(uint32_t csum, uint32_t sum2, uint32_t off)
 {
@@ -493,14 +516,16 @@ uint64_t helper_skb_change_type(uint64_t ctx, uint64_t type, uint64_t r3, uint64
 	return 0;
 }
 
-/* bpf_get_socket_uid(skb): the owner of the skb's socket: the test run's
- * socket belongs to uid 0. */
-uint64_t helper_get_socket_uid(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
-			       struct vm_run *run)
+/* Where the program asked its packet to go, for whoever runs it. */
+static void record_redirect(struct progtype_state *s, uint32_t target, uint64_t flags,
+			    uint32_t map_id)
 {
-	UNUSED4(r2, r3, r4, r5);
-	(void)skb_arg(ctx, run, "bpf_get_socket_uid");
-	return 0;
+	if (!s)
+		return;
+	s->redirect.set = true;
+	s->redirect.ifindex = target;
+	s->redirect.flags = flags;
+	s->redirect.map_id = map_id;
 }
 
 /* bpf_redirect(ifindex, flags): the decision recorded for whoever ran the
@@ -515,12 +540,7 @@ uint64_t helper_redirect(uint64_t ifindex, uint64_t flags, uint64_t r3, uint64_t
 	(void)r3, (void)r4, (void)r5;
 	if (xdp ? flags != 0 : (flags & ~(uint64_t)BPF_F_INGRESS) != 0)
 		return xdp ? XDP_ABORTED : (uint64_t)TC_ACT_SHOT;
-	if (s) {
-		s->redirect.set = true;
-		s->redirect.ifindex = (uint32_t)ifindex;
-		s->redirect.flags = flags;
-		s->redirect.map_id = 0;
-	}
+	record_redirect(s, (uint32_t)ifindex, flags, 0);
 	return xdp ? XDP_REDIRECT : TC_ACT_REDIRECT;
 }
 
@@ -543,18 +563,15 @@ static int64_t vlan_pop_inline(struct skb_buf *b, uint16_t *tci)
 		return -ENOMEM;
 	*tci = (uint16_t)(p[14] << 8 | p[15]);
 	inner = (uint16_t)(p[16] << 8 | p[17]);
-	memmove(p + 4, p, 2 * ETH_ALEN);
-	b->data += 4;
-	b->mac += 4;
+	move_room(b, 2 * ETH_ALEN, -4);
+	p = b->buf + b->data;
 	if (inner >= ETH_P_802_3_MIN)
 		b->md->protocol = htons(inner);
 	else
 		b->md->protocol =
-			htons(len_of(b) >= SKB_ETH_HLEN + 2 && p[18] == 0xff && p[19] == 0xff
+			htons(len_of(b) >= SKB_ETH_HLEN + 2 && p[14] == 0xff && p[15] == 0xff
 				      ? ETH_P_802_3
 				      : ETH_P_802_2);
-	if (b->net < b->data + SKB_ETH_HLEN)
-		b->net = b->data + SKB_ETH_HLEN;
 	return 0;
 }
 
@@ -575,16 +592,12 @@ uint64_t helper_skb_vlan_push(uint64_t ctx, uint64_t proto, uint64_t tci, uint64
 	if (b->md->vlan_present) {
 		if (b->data != b->mac)
 			return ERR(-EINVAL);
-		room(b, 4, 0);
-		b->data -= 4;
-		b->mac -= 4;
+		move_room(b, 2 * ETH_ALEN, 4); /* the tag after the MAC addresses */
 		p = b->buf + b->data;
-		memmove(p, p + 4, 2 * ETH_ALEN);
 		memcpy(p + 12, &b->md->vlan_proto, 2);
 		p[14] = (uint8_t)(b->md->vlan_tci >> 8);
 		p[15] = (uint8_t)b->md->vlan_tci;
 		b->md->protocol = b->md->vlan_proto;
-		b->net -= 4;
 	}
 	b->md->vlan_present = 1;
 	b->md->vlan_proto = vproto;
@@ -628,30 +641,16 @@ uint64_t helper_skb_vlan_pop(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4
 	return ERR(err);
 }
 
-/* bpf_get_cgroup_classid(skb): the net_cls class, 0 with no net_cls cgroup. */
-uint64_t helper_get_cgroup_classid(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
-				   struct vm_run *run)
+/* What a test run's skb and socket have none of, 0 (NULL): bpfhost has no
+ * sockets to look up (bpf_sk_lookup_*, bpf_skc_lookup_tcp; bpf_sk_release
+ * then has nothing to let go), the test run's socket is neither TCP nor
+ * listening (bpf_tcp_sock, bpf_get_listener_sock, bpf_skc_to_*) and belongs
+ * to uid 0 (bpf_get_socket_uid), and its skb has no route realm or net_cls
+ * class (bpf_get_route_realm, bpf_get_cgroup_classid). */
+uint64_t helper_none(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+		     struct vm_run *run)
 {
-	UNUSED4(r2, r3, r4, r5);
-	(void)skb_arg(ctx, run, "bpf_get_cgroup_classid");
-	return 0;
-}
-
-/* bpf_sk_lookup_tcp/udp, bpf_skc_lookup_tcp(ctx, tuple, size, netns, flags):
- * bpfhost's network namespace has no sockets: never one found. */
-uint64_t helper_sk_lookup(uint64_t ctx, uint64_t tuple, uint64_t size, uint64_t netns,
-			  uint64_t flags, struct vm_run *run)
-{
-	UNUSED4(ctx, tuple, size, netns);
-	(void)flags, (void)run;
-	return 0;
-}
-
-/* bpf_sk_release(sk): what a lookup found, let go (none ever is). */
-uint64_t helper_sk_release(uint64_t sk, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
-			   struct vm_run *run)
-{
-	UNUSED4(sk, r2, r3, r4);
+	UNUSED4(r1, r2, r3, r4);
 	(void)r5, (void)run;
 	return 0;
 }
@@ -665,16 +664,6 @@ uint64_t helper_sk_fullsock(uint64_t sk, uint64_t r2, uint64_t r3, uint64_t r4, 
 	return sk;
 }
 
-/* bpf_tcp_sock(sk), bpf_get_listener_sock(sk): the test run's socket is
- * neither a TCP socket nor listening. */
-uint64_t helper_no_sock(uint64_t sk, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
-			struct vm_run *run)
-{
-	UNUSED4(sk, r2, r3, r4);
-	(void)r5, (void)run;
-	return 0;
-}
-
 /* bpf_fib_lookup(ctx, params, plen, flags): from the user's table (fib.c). */
 uint64_t helper_fib_lookup(uint64_t ctx, uint64_t params, uint64_t plen, uint64_t flags,
 			   uint64_t r5, struct vm_run *run)
@@ -682,29 +671,6 @@ uint64_t helper_fib_lookup(uint64_t ctx, uint64_t params, uint64_t plen, uint64_
 	(void)ctx, (void)r5, (void)run;
 	return ERR(fib_lookup((struct bpf_fib_lookup *)(uintptr_t)params, (uint32_t)plen,
 			      (uint32_t)flags, true));
-}
-
-/* Inserts n zero bytes at off from data (the bytes before off move to the
- * front), or removes -n there; headers keep their place relative to the
- * link-layer header, which moves with data when data is at it. */
-static void move_room(struct skb_buf *b, uint32_t off, int64_t n)
-{
-	uint32_t mac_len = b->net - b->mac;
-	bool at_mac = b->mac == b->data;
-
-	if (n > 0) {
-		room(b, (uint32_t)n, 0);
-		b->data -= (uint32_t)n;
-		memmove(b->buf + b->data, b->buf + b->data + n, off);
-		memset(b->buf + b->data + off, 0, (size_t)n);
-	} else if (n < 0) {
-		memmove(b->buf + b->data - n, b->buf + b->data, off);
-		b->data += (uint32_t)-n;
-	}
-	if (at_mac) {
-		b->mac = b->data;
-		b->net = b->mac + mac_len;
-	}
 }
 
 #define ADJ_ROOM_ENCAP                                                                             \
@@ -839,15 +805,6 @@ uint64_t helper_clone_redirect(uint64_t ctx, uint64_t ifindex, uint64_t flags, u
 	return 0;
 }
 
-/* bpf_get_route_realm(skb): the route's realm; a test-run skb has no route. */
-uint64_t helper_get_route_realm(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
-				struct vm_run *run)
-{
-	UNUSED4(r2, r3, r4, r5);
-	(void)skb_arg(ctx, run, "bpf_get_route_realm");
-	return 0;
-}
-
 /* bpf_get_socket_cookie(skb): the skb's socket's cookie, nonzero, one per
  * socket: the kernel numbers sockets from a global counter as they are
  * first asked; bpfhost numbers the test runs' sockets the same way. */
@@ -976,11 +933,6 @@ uint64_t helper_redirect_map(uint64_t map, uint64_t key, uint64_t flags, uint64_
 		return XDP_ABORTED;
 	if (!(flags & BPF_F_BROADCAST) && (!m->ops->prog_lookup || !m->ops->prog_lookup(m, &k, 0)))
 		return flags & mask;
-	if (s) {
-		s->redirect.set = true;
-		s->redirect.ifindex = k;
-		s->redirect.flags = flags;
-		s->redirect.map_id = atomic_load(&m->hdr->id);
-	}
+	record_redirect(s, k, flags, atomic_load(&m->hdr->id));
 	return XDP_REDIRECT;
 }

@@ -21,27 +21,19 @@ SKB_HELPER_FN(get_hash_recalc);
 SKB_HELPER_FN(set_hash);
 SKB_HELPER_FN(set_hash_invalid);
 SKB_HELPER_FN(skb_change_type);
-SKB_HELPER_FN(get_socket_uid);
 SKB_HELPER_FN(redirect);
 SKB_HELPER_FN(skb_vlan_push);
 SKB_HELPER_FN(skb_vlan_pop);
-SKB_HELPER_FN(get_cgroup_classid);
-SKB_HELPER_FN(sk_lookup);
-SKB_HELPER_FN(sk_release);
+SKB_HELPER_FN(none);
 SKB_HELPER_FN(sk_fullsock);
-SKB_HELPER_FN(no_sock);
 SKB_HELPER_FN(fib_lookup);
 SKB_HELPER_FN(skb_adjust_room);
 SKB_HELPER_FN(skb_change_proto);
 SKB_HELPER_FN(clone_redirect);
-SKB_HELPER_FN(get_route_realm);
 SKB_HELPER_FN(get_socket_cookie);
 SKB_HELPER_FN(skb_ecn_set_ce);
 SKB_HELPER_FN(skb_cgroup_id);
 SKB_HELPER_FN(redirect_map);
-
-/* bpf_tcp_sock, bpf_get_listener_sock and the bpf_skc_to_*_sock casts give
- * NULL: the only socket a program meets, the test run's, is none of those. */
 
 /* Their entries in the kernel helper table, by id. */
 #define SKB_HELPERS                                                                                \
@@ -65,34 +57,30 @@ SKB_HELPER_FN(redirect_map);
 	[BPF_FUNC_set_hash] = {"bpf_set_hash", helper_set_hash, {0}},                              \
 	[BPF_FUNC_set_hash_invalid] = {"bpf_set_hash_invalid", helper_set_hash_invalid, {0}},      \
 	[BPF_FUNC_skb_change_type] = {"bpf_skb_change_type", helper_skb_change_type, {0}},         \
-	[BPF_FUNC_get_socket_uid] = {"bpf_get_socket_uid", helper_get_socket_uid, {0}},            \
+	[BPF_FUNC_get_socket_uid] = {"bpf_get_socket_uid", helper_none, {0}},                      \
 	[BPF_FUNC_redirect] = {"bpf_redirect", helper_redirect, {0}},                              \
 	[BPF_FUNC_skb_vlan_push] = {"bpf_skb_vlan_push", helper_skb_vlan_push, {0}},               \
 	[BPF_FUNC_skb_vlan_pop] = {"bpf_skb_vlan_pop", helper_skb_vlan_pop, {0}},                  \
-	[BPF_FUNC_get_cgroup_classid] = {"bpf_get_cgroup_classid",                                 \
-					 helper_get_cgroup_classid,                                \
-					 {0}},                                                     \
-	[BPF_FUNC_sk_lookup_tcp] = {"bpf_sk_lookup_tcp", helper_sk_lookup, {0}},                   \
-	[BPF_FUNC_sk_lookup_udp] = {"bpf_sk_lookup_udp", helper_sk_lookup, {0}},                   \
-	[BPF_FUNC_skc_lookup_tcp] = {"bpf_skc_lookup_tcp", helper_sk_lookup, {0}},                 \
-	[BPF_FUNC_sk_release] = {"bpf_sk_release", helper_sk_release, {0}},                        \
+	[BPF_FUNC_get_cgroup_classid] = {"bpf_get_cgroup_classid", helper_none, {0}},              \
+	[BPF_FUNC_sk_lookup_tcp] = {"bpf_sk_lookup_tcp", helper_none, {0}},                        \
+	[BPF_FUNC_sk_lookup_udp] = {"bpf_sk_lookup_udp", helper_none, {0}},                        \
+	[BPF_FUNC_skc_lookup_tcp] = {"bpf_skc_lookup_tcp", helper_none, {0}},                      \
+	[BPF_FUNC_sk_release] = {"bpf_sk_release", helper_none, {0}},                              \
 	[BPF_FUNC_sk_fullsock] = {"bpf_sk_fullsock", helper_sk_fullsock, {0}},                     \
-	[BPF_FUNC_tcp_sock] = {"bpf_tcp_sock", helper_no_sock, {0}},                               \
-	[BPF_FUNC_get_listener_sock] = {"bpf_get_listener_sock", helper_no_sock, {0}},             \
-	[BPF_FUNC_skc_to_tcp6_sock] = {"bpf_skc_to_tcp6_sock", helper_no_sock, {0}},               \
-	[BPF_FUNC_skc_to_tcp_sock] = {"bpf_skc_to_tcp_sock", helper_no_sock, {0}},                 \
-	[BPF_FUNC_skc_to_tcp_timewait_sock] = {"bpf_skc_to_tcp_timewait_sock",                     \
-					       helper_no_sock,                                     \
-					       {0}},                                               \
-	[BPF_FUNC_skc_to_tcp_request_sock] = {"bpf_skc_to_tcp_request_sock", helper_no_sock, {0}}, \
-	[BPF_FUNC_skc_to_udp6_sock] = {"bpf_skc_to_udp6_sock", helper_no_sock, {0}},               \
+	[BPF_FUNC_tcp_sock] = {"bpf_tcp_sock", helper_none, {0}},                                  \
+	[BPF_FUNC_get_listener_sock] = {"bpf_get_listener_sock", helper_none, {0}},                \
+	[BPF_FUNC_skc_to_tcp6_sock] = {"bpf_skc_to_tcp6_sock", helper_none, {0}},                  \
+	[BPF_FUNC_skc_to_tcp_sock] = {"bpf_skc_to_tcp_sock", helper_none, {0}},                    \
+	[BPF_FUNC_skc_to_tcp_timewait_sock] = {"bpf_skc_to_tcp_timewait_sock", helper_none, {0}},  \
+	[BPF_FUNC_skc_to_tcp_request_sock] = {"bpf_skc_to_tcp_request_sock", helper_none, {0}},    \
+	[BPF_FUNC_skc_to_udp6_sock] = {"bpf_skc_to_udp6_sock", helper_none, {0}},                  \
 	[BPF_FUNC_fib_lookup] = {"bpf_fib_lookup",                                                 \
 				 helper_fib_lookup,                                                \
 				 {0, VM_ARG_MEM_RW, VM_ARG_SIZE}},                                 \
 	[BPF_FUNC_skb_adjust_room] = {"bpf_skb_adjust_room", helper_skb_adjust_room, {0}},         \
 	[BPF_FUNC_skb_change_proto] = {"bpf_skb_change_proto", helper_skb_change_proto, {0}},      \
 	[BPF_FUNC_clone_redirect] = {"bpf_clone_redirect", helper_clone_redirect, {0}},            \
-	[BPF_FUNC_get_route_realm] = {"bpf_get_route_realm", helper_get_route_realm, {0}},         \
+	[BPF_FUNC_get_route_realm] = {"bpf_get_route_realm", helper_none, {0}},                    \
 	[BPF_FUNC_get_socket_cookie] = {"bpf_get_socket_cookie", helper_get_socket_cookie, {0}},   \
 	[BPF_FUNC_skb_ecn_set_ce] = {"bpf_skb_ecn_set_ce", helper_skb_ecn_set_ce, {0}},            \
 	[BPF_FUNC_skb_cgroup_id] = {"bpf_skb_cgroup_id", helper_skb_cgroup_id, {0}},               \

@@ -11,10 +11,12 @@
 
 #define CTX_MAX 4096u /* bpf_check_uarg_tail_zero: at most a page of ctx_in */
 
-static bool all_zero(const uint8_t *p, size_t n)
+bool progtype_zero(const void *p, size_t from, size_t to)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
+	const uint8_t *c = p;
+
+	for (size_t i = from; i < to; i++)
+		if (c[i])
 			return false;
 	return true;
 }
@@ -28,7 +30,7 @@ int progtype_ctx_in(const union bpf_attr *attr, void *ctx, uint32_t size, bool *
 	memset(ctx, 0, size);
 	if (!in)
 		return 0;
-	if (n > CTX_MAX || (n > size && !all_zero(in + size, n - size)))
+	if (n > CTX_MAX || (n > size && !progtype_zero(in, size, n)))
 		return -E2BIG;
 	memcpy(ctx, in, n < size ? n : size);
 	return 0;
@@ -148,6 +150,7 @@ const struct progtype *progtype_find(uint32_t prog_type)
 		&progtype_socket_filter, &progtype_sched_cls,  &progtype_sched_act,
 		&progtype_xdp,		 &progtype_cgroup_skb, &progtype_lwt_in,
 		&progtype_lwt_out,	 &progtype_lwt_xmit,   &progtype_raw_tracepoint,
+		&progtype_syscall,
 	};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)

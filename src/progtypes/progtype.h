@@ -10,6 +10,7 @@
 
 #include <linux/bpf.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../vm/vm.h"
@@ -57,6 +58,7 @@ extern const struct progtype progtype_xdp;
 extern const struct progtype progtype_socket_filter, progtype_sched_cls, progtype_sched_act,
 	progtype_cgroup_skb, progtype_lwt_in, progtype_lwt_out, progtype_lwt_xmit;
 extern const struct progtype progtype_raw_tracepoint; /* src/progtypes/raw_tp.c */
+extern const struct progtype progtype_syscall;	      /* src/progtypes/syscall.c */
 
 /* The descriptor of a program type, or NULL if bpfhost has none. */
 const struct progtype *progtype_find(uint32_t prog_type);
@@ -77,6 +79,8 @@ struct progtype_state {
  * given, ctx_in copied in; ctx_in's bytes past size must be zero (-E2BIG),
  * at most a page. Returns 0, or the errno; *has_ctx says whether either was given. */
 int progtype_ctx_in(const union bpf_attr *attr, void *ctx, uint32_t size, bool *has_ctx);
+/* Whether bytes [from, to) of p are all zero. */
+bool progtype_zero(const void *p, size_t from, size_t to);
 /* The kernel's bpf_ctx_finish: ctx to ctx_out, -ENOSPC if it is too small. */
 int progtype_ctx_out(union bpf_attr *attr, const void *ctx, uint32_t size);
 /* The kernel's bpf_test_finish for linear data: size bytes of data to

@@ -16,7 +16,7 @@
 static int test_run(struct progtype_test *t, union bpf_attr *attr)
 {
 	const void *in = (const void *)(uintptr_t)attr->test.ctx_in;
-	uint32_t size = attr->test.ctx_size_in, cpu = attr->test.cpu, retval;
+	uint32_t size = attr->test.ctx_size_in, cpu = attr->test.cpu;
 	uint64_t args[MAX_ARGS];
 	long ncpus;
 	int err;
@@ -44,8 +44,7 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 	err = t->exec(t);
 	if (err)
 		return err;
-	retval = (uint32_t)t->run->r0;
-	attr->test.retval = retval;
+	attr->test.retval = (uint32_t)t->run->r0;
 	return 0;
 }
 

@@ -175,16 +175,6 @@ static void make_sock(struct skb_test *x)
 	x->md.sk = &x->sk;
 }
 
-static bool zero_range(const void *p, size_t from, size_t to)
-{
-	const uint8_t *c = p;
-
-	for (size_t i = from; i < to; i++)
-		if (c[i])
-			return false;
-	return true;
-}
-
 #define END(f) (offsetof(struct __sk_buff, f) + sizeof(((struct __sk_buff *)0)->f))
 
 /* The kernel's convert___skb_to_skb: ctx_in may set these fields only. */
@@ -194,13 +184,13 @@ static int ctx_to_skb(struct skb_test *x)
 
 	if (!x->has_ctx)
 		return 0;
-	if (!zero_range(u, 0, offsetof(struct __sk_buff, mark)) ||
-	    !zero_range(u, END(mark), offsetof(struct __sk_buff, priority)) ||
-	    !zero_range(u, END(ifindex), offsetof(struct __sk_buff, cb)) ||
-	    !zero_range(u, END(cb), offsetof(struct __sk_buff, tstamp)) ||
-	    !zero_range(u, END(gso_segs), offsetof(struct __sk_buff, gso_size)) ||
-	    !zero_range(u, END(gso_size), offsetof(struct __sk_buff, hwtstamp)) ||
-	    !zero_range(u, END(hwtstamp), sizeof(*u)))
+	if (!progtype_zero(u, 0, offsetof(struct __sk_buff, mark)) ||
+	    !progtype_zero(u, END(mark), offsetof(struct __sk_buff, priority)) ||
+	    !progtype_zero(u, END(ifindex), offsetof(struct __sk_buff, cb)) ||
+	    !progtype_zero(u, END(cb), offsetof(struct __sk_buff, tstamp)) ||
+	    !progtype_zero(u, END(gso_segs), offsetof(struct __sk_buff, gso_size)) ||
+	    !progtype_zero(u, END(gso_size), offsetof(struct __sk_buff, hwtstamp)) ||
+	    !progtype_zero(u, END(hwtstamp), sizeof(*u)))
 		return -EINVAL;
 	x->md.mark = u->mark;
 	x->md.priority = u->priority;
@@ -238,13 +228,6 @@ static void skb_to_ctx(struct skb_test *x)
 static uint32_t net_csum(const struct skb_buf *b)
 {
 	return csum_partial32(b->buf + b->net, b->tail - b->net, 0);
-}
-
-static uint16_t fold(uint32_t sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
 }
 
 static int setup(const union bpf_attr *attr, struct skb_test *x)
@@ -340,7 +323,7 @@ static int finish(union bpf_attr *attr, struct skb_test *x, uint32_t retval, uin
 		b->data -= SKB_ETH_HLEN;
 		memset(b->buf + b->data, 0, SKB_ETH_HLEN);
 	}
-	if (b->ip_summed == SKB_CHECKSUM_COMPLETE && fold(b->csum) != fold(net_csum(b)))
+	if (b->ip_summed == SKB_CHECKSUM_COMPLETE && fold16(b->csum) != fold16(net_csum(b)))
 		return -EBADMSG;
 	skb_to_ctx(x);
 	err = progtype_data_out(attr, b->buf + b->data, b->tail - b->data, retval, duration);
