@@ -3,8 +3,12 @@
  * maps and their stack: no program can corrupt the process. */
 #include "prog.h"
 
+#include <bpfhost.h>
+
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -209,13 +213,23 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 
 static int check_helpers(const struct bpfprog *prog, struct ulog *log)
 {
-	struct vm_helper_table t = kernel_helpers();
+	struct vm_helper_table t = progtype_helpers(progtype_find(prog->prog_type)),
+			       k = kernel_helpers();
 
 	for (uint32_t i = 0; i < prog->insn_cnt; i++) {
 		const struct bpf_insn *in = &prog->insns[i];
 
 		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg != 0)
 			continue;
+		if (in->imm > 0 && (size_t)in->imm < k.cnt && k.helpers[in->imm].fn &&
+		    ((size_t)in->imm >= t.cnt || !t.helpers[in->imm].fn)) {
+			/* a kernel helper an application's type does not list */
+			ulog_printf(log,
+				    "insn %u: program of this type (%s) cannot use helper %s#%d\n",
+				    i, prog_type_name(prog->prog_type), k.helpers[in->imm].name,
+				    in->imm);
+			return -EINVAL;
+		}
 		if (in->imm < 0 || (size_t)in->imm >= t.cnt || !t.helpers[in->imm].fn) {
 			ulog_printf(log,
 				    "insn %u: invalid func unknown#%d: bpfhost has no helper "
@@ -455,7 +469,8 @@ int prog_load(const union bpf_attr *attr, struct ulog *log, struct bpfprog **out
 
 	if (attr->insn_cnt == 0 || attr->insn_cnt > MAX_INSNS)
 		return -E2BIG;
-	if (attr->prog_type == BPF_PROG_TYPE_UNSPEC || attr->prog_type > BPF_PROG_TYPE_SYSCALL) {
+	if (attr->prog_type == BPF_PROG_TYPE_UNSPEC ||
+	    (attr->prog_type > BPF_PROG_TYPE_SYSCALL && !progtype_app_find(attr->prog_type))) {
 		ulog_printf(log, "unknown program type %u\n", attr->prog_type);
 		return -EINVAL;
 	}
@@ -696,11 +711,13 @@ static int test_run_type(struct bpfprog *prog, const struct progtype *type, unio
 	if (!attr->test.ctx_in != !attr->test.ctx_size_in ||
 	    !attr->test.ctx_out != !attr->test.ctx_size_out)
 		return -EINVAL;
+	if (!type || !type->test_run)
+		return -ENOTSUPP;
 	run = calloc(1, sizeof(*run)); /* a zeroed stack: nothing of the process shows through */
 	if (!run)
 		return -ENOMEM;
 	vm_run_init(run, prog->vm);
-	run->helpers = kernel_helpers();
+	run->helpers = progtype_helpers(type);
 	run->maps = prog->maps;
 	run->map_cnt = prog->map_cnt;
 	run->cpu = map_this_cpu();
@@ -708,6 +725,7 @@ static int test_run_type(struct bpfprog *prog, const struct progtype *type, unio
 	run->resolve_map = inner_map;
 	run->user = &tt.holds;
 	tt.t.run = run;
+	tt.t.type = type;
 	tt.t.expected_attach_type = prog->expected_attach_type;
 	tt.t.exec = type_test_exec;
 	tt.t.owner = &tt;
@@ -724,7 +742,7 @@ int prog_test_run(struct bpfprog *prog, union bpf_attr *attr)
 {
 	const struct progtype *type = progtype_find(prog->prog_type);
 
-	return type ? test_run_type(prog, type, attr, NULL) : -ENOTSUPP;
+	return test_run_type(prog, type, attr, NULL);
 }
 
 int prog_run_packet_fd(union bpf_attr *attr, const struct prog_packet_opts *po)
@@ -737,9 +755,123 @@ int prog_run_packet_fd(union bpf_attr *attr, const struct prog_packet_opts *po)
 	if (!o)
 		return err;
 	type = progtype_find(prog_of(o)->prog_type);
-	err = type ? test_run_type(prog_of(o), type, attr, po) : -ENOTSUPP;
+	err = test_run_type(prog_of(o), type, attr, po);
 	obj_put(o);
 	return err;
+}
+
+static int run_error(char *buf, size_t len, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int run_error(char *buf, size_t len, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (buf && len) {
+		va_start(ap, fmt);
+		vsnprintf(buf, len, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+/* A run for each thread, kept between runs: a hook that fires often costs
+ * no allocation. A helper that runs a program while one runs gets its own.
+ * Runs start on a zeroed stack: what a program may find there (it has no
+ * verifier to stop it reading before writing) is what earlier programs left,
+ * never the process's own data. */
+static _Thread_local struct vm_run *kept_run;
+static _Thread_local bool kept_busy;
+static pthread_key_t kept_key;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+
+static void kept_key_init(void)
+{
+	pthread_key_create(&kept_key, free);
+}
+
+static struct vm_run *run_get(bool *kept)
+{
+	struct vm_run *run;
+
+	*kept = false;
+	if (kept_busy)
+		return calloc(1, sizeof(*run));
+	if (!kept_run) {
+		pthread_once(&kept_once, kept_key_init);
+		kept_run = calloc(1, sizeof(*kept_run));
+		if (!kept_run)
+			return NULL;
+		pthread_setspecific(kept_key, kept_run); /* freed when the thread ends */
+	}
+	*kept = kept_busy = true;
+	return kept_run;
+}
+
+int bpfhost_prog_run(int prog_fd, void *ctx, size_t ctx_size, unsigned long long *ret, char *err,
+		     size_t err_len)
+{
+	const struct progtype *type;
+	struct run_holds holds = {.cnt = 0};
+	struct bpfprog *prog;
+	struct vm_run *run;
+	bool kept = false;
+	struct obj *o;
+	int e = 0;
+
+	o = obj_from_fd(prog_fd, OBJ_PROG, NULL, &e);
+	if (!o)
+		return run_error(err, err_len, e, "fd %d is not a BPF program", prog_fd);
+	prog = prog_of(o);
+	type = progtype_find(prog->prog_type);
+	if (!type || !type->ctx_plain) {
+		e = run_error(err, err_len, -EINVAL,
+			      "%s programs do not run on a context in memory: use "
+			      "BPF_PROG_TEST_RUN",
+			      prog_type_name(prog->prog_type));
+		goto out;
+	}
+	if (type->ctx_size ? ctx_size != type->ctx_size
+			   : type->ctx_max && ctx_size > type->ctx_max) {
+		e = run_error(err, err_len, -EINVAL, "ctx_size %zu: a %s context is %s%u bytes",
+			      ctx_size, type->name, type->ctx_size ? "" : "at most ",
+			      type->ctx_size ? type->ctx_size : type->ctx_max);
+		goto out;
+	}
+	if (ctx_size && !ctx) {
+		e = run_error(err, err_len, -EINVAL, "ctx is NULL with ctx_size %zu", ctx_size);
+		goto out;
+	}
+	run = run_get(&kept);
+	if (!run) {
+		e = run_error(err, err_len, -ENOMEM, "out of memory");
+		goto out;
+	}
+	vm_run_init(run, prog->vm);
+	run->helpers = progtype_helpers(type);
+	run->maps = prog->maps;
+	run->map_cnt = prog->map_cnt;
+	run->cpu = map_this_cpu();
+	run->tail_call = tail_call_target;
+	run->resolve_map = inner_map;
+	run->user = &holds;
+	run->args[0] = (uint64_t)(uintptr_t)ctx;
+	if (ctx_size)
+		vm_run_add_region(run, ctx, ctx_size, "ctx", type->ctx_writable);
+	e = vm_exec_checked(run);
+	run->extra_map_cnt = 0;
+	run_holds_release(&holds);
+	if (e)
+		run_error(err, err_len, e, "%s", run->fault.msg);
+	else if (ret)
+		*ret = run->r0;
+	if (kept)
+		kept_busy = false;
+	else
+		free(run);
+out:
+	obj_put(o);
+	return e;
 }
 
 const char *prog_type_name(uint32_t type)
@@ -777,5 +909,9 @@ const char *prog_type_name(uint32_t type)
 					    "sk_lookup",
 					    "syscall"};
 
+	const struct progtype *app = progtype_app_find(type);
+
+	if (app)
+		return app->name;
 	return type < sizeof(names) / sizeof(names[0]) ? names[type] : "unknown";
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../helpers/kernel.h"
 #include "progtype.h"
 
 #define CTX_MAX 4096u /* bpf_check_uarg_tail_zero: at most a page of ctx_in */
@@ -147,14 +148,20 @@ unsigned progtype_loopback(void)
 const struct progtype *progtype_find(uint32_t prog_type)
 {
 	static const struct progtype *const types[] = {
-		&progtype_socket_filter, &progtype_sched_cls,  &progtype_sched_act,
-		&progtype_xdp,		 &progtype_cgroup_skb, &progtype_lwt_in,
-		&progtype_lwt_out,	 &progtype_lwt_xmit,   &progtype_raw_tracepoint,
-		&progtype_syscall,
+		&progtype_socket_filter, &progtype_sched_cls,	   &progtype_sched_act,
+		&progtype_xdp,		 &progtype_cgroup_skb,	   &progtype_lwt_in,
+		&progtype_lwt_out,	 &progtype_lwt_xmit,	   &progtype_raw_tracepoint,
+		&progtype_syscall,	 &progtype_flow_dissector, &progtype_kprobe,
+		&progtype_tracepoint,	 &progtype_perf_event,
 	};
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (types[i]->prog_type == prog_type)
 			return types[i];
-	return NULL;
+	return progtype_app_find(prog_type);
+}
+
+struct vm_helper_table progtype_helpers(const struct progtype *type)
+{
+	return type && type->helpers ? *type->helpers : kernel_helpers();
 }

@@ -2,7 +2,8 @@
  * privileged (CAP_BPF, CAP_PERFMON) loader: the ids its verifier accepts in
  * a program of the type, found by loading a call of every id 1..211 (tests/
  * unit/test_helper_access compares the verdicts with the running kernel).
- * Types not listed here are not restricted yet. */
+ * Types not listed here are not restricted yet; an application's type
+ * allows what it was registered with (src/progtypes/app.c). */
 #include "progtype.h"
 
 #include <stddef.h>
@@ -77,6 +78,29 @@ static const uint8_t lwt_xmit_ids[] = {
 	156, 157, 158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 182, 191,
 	194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211, 0};
 
+/* KPROBE, TRACEPOINT and RAW_TRACEPOINT: the same list (tracing_func_proto's) */
+static const uint8_t tracing_ids[] = {
+	1,   2,	  3,   4,   5,	 6,   7,   8,	12,  14,  15,  16,  17,	 22,  25,  27,	35,
+	37,  42,  45,  55,  67,	 80,  87,  88,	89,  93,  94,  105, 106, 109, 112, 113, 114,
+	115, 117, 118, 120, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153, 154, 156,
+	157, 158, 164, 165, 169, 170, 171, 172, 173, 174, 175, 176, 177, 180, 181, 182, 191,
+	194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211, 0};
+
+/* PERF_EVENT adds bpf_perf_prog_read_value and bpf_read_branch_records */
+static const uint8_t perf_event_ids[] = {
+	1,   2,	  3,   4,   5,	 6,   7,   8,	12,  14,  15,  16,  17,	 22,  25,  27,	35,
+	37,  42,  45,  55,  56,	 67,  80,  87,	88,  89,  93,  94,  105, 106, 109, 112, 113,
+	114, 115, 117, 118, 119, 120, 123, 125, 130, 131, 132, 133, 134, 141, 148, 149, 153,
+	154, 156, 157, 158, 164, 165, 169, 170, 171, 172, 173, 174, 175, 176, 177, 180, 181,
+	182, 191, 194, 195, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211, 0};
+
+static const uint8_t flow_dissector_ids[] = {
+	1,   2,	  3,   5,   6,	 7,   8,   12,	14,  15,  16,  17,  22,	 26,  35,  37,	42,
+	55,  80,  87,  88,  89,	 93,  94,  105, 106, 109, 112, 113, 114, 115, 117, 118, 120,
+	123, 125, 130, 131, 132, 133, 134, 136, 137, 138, 139, 140, 141, 148, 149, 153, 154,
+	156, 157, 158, 160, 164, 165, 169, 170, 171, 172, 175, 176, 177, 178, 180, 181, 182,
+	191, 194, 195, 196, 197, 198, 199, 200, 201, 202, 203, 208, 209, 210, 211, 0};
+
 static const struct helper_set sets[] = {
 	{BPF_PROG_TYPE_XDP, xdp_ids},
 	{BPF_PROG_TYPE_SYSCALL, syscall_ids},
@@ -87,10 +111,17 @@ static const struct helper_set sets[] = {
 	{BPF_PROG_TYPE_LWT_IN, lwt_in_ids},
 	{BPF_PROG_TYPE_LWT_OUT, lwt_out_ids},
 	{BPF_PROG_TYPE_LWT_XMIT, lwt_xmit_ids},
+	{BPF_PROG_TYPE_KPROBE, tracing_ids},
+	{BPF_PROG_TYPE_TRACEPOINT, tracing_ids},
+	{BPF_PROG_TYPE_RAW_TRACEPOINT, tracing_ids},
+	{BPF_PROG_TYPE_PERF_EVENT, perf_event_ids},
+	{BPF_PROG_TYPE_FLOW_DISSECTOR, flow_dissector_ids},
 };
 
 bool progtype_helper_allowed(uint32_t prog_type, int32_t id)
 {
+	if (progtype_app_find(prog_type))
+		return progtype_app_helper_allowed(prog_type, id);
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
 		if (sets[i].prog_type != prog_type)
 			continue;

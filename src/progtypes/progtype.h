@@ -30,6 +30,7 @@ struct progtype_test {
 	/* the program, the kernel helpers, its maps, tail calls and map-in-map
 	 * lookups are set; args, regions and ctx_state are the type's to fill */
 	struct vm_run *run;
+	const struct progtype *type; /* whose test run this is */
 	uint32_t expected_attach_type;
 	/* runs the program once from its own first instruction (a tail call of
 	 * the previous run undone, what it held let go): 0 with run->r0, or
@@ -51,6 +52,13 @@ struct progtype {
 	 * attr->test, runs through t, writes the results into attr->test and the
 	 * caller's data_out/ctx_out. */
 	int (*test_run)(struct progtype_test *t, union bpf_attr *attr);
+	/* The context is memory the caller hands over as it is (bpfhost_prog_run):
+	 * ctx_size bytes (any size if 0, up to ctx_max if that is set), which the
+	 * program may write if ctx_writable. */
+	bool ctx_plain, ctx_writable;
+	uint32_t ctx_max;
+	/* the helpers its programs call: the kernel's if NULL */
+	const struct vm_helper_table *helpers;
 };
 
 extern const struct progtype progtype_xdp;
@@ -59,9 +67,20 @@ extern const struct progtype progtype_socket_filter, progtype_sched_cls, progtyp
 	progtype_cgroup_skb, progtype_lwt_in, progtype_lwt_out, progtype_lwt_xmit;
 extern const struct progtype progtype_raw_tracepoint; /* src/progtypes/raw_tp.c */
 extern const struct progtype progtype_syscall;	      /* src/progtypes/syscall.c */
+extern const struct progtype progtype_flow_dissector; /* src/progtypes/flow_dissector.c */
+/* The tracing types: no test run in the kernel (src/progtypes/tracing.c) */
+extern const struct progtype progtype_kprobe, progtype_tracepoint, progtype_perf_event;
+
+/* Program types an application registered (src/progtypes/app.c): the
+ * descriptor of app type prog_type, or NULL. */
+const struct progtype *progtype_app_find(uint32_t prog_type);
+/* Whether an application type lets its programs call helper id. */
+bool progtype_app_helper_allowed(uint32_t prog_type, int32_t id);
 
 /* The descriptor of a program type, or NULL if bpfhost has none. */
 const struct progtype *progtype_find(uint32_t prog_type);
+/* The helpers programs of the type call (the kernel's, or an application type's). */
+struct vm_helper_table progtype_helpers(const struct progtype *type);
 
 /* Whether a program of the type may call helper id, as the kernel decides
  * (src/progtypes/helpers.c); true for types without a list yet. */

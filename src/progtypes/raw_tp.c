@@ -51,6 +51,8 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 const struct progtype progtype_raw_tracepoint = {
 	.name = "raw_tracepoint",
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
-	.ctx_size = MAX_ARGS * 8,
+	.ctx_size = 0, /* as many arguments as the tracepoint has */
+	.ctx_max = MAX_ARGS * 8,
+	.ctx_plain = true,
 	.test_run = test_run,
 };

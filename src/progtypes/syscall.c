@@ -49,5 +49,8 @@ const struct progtype progtype_syscall = {
 	.name = "syscall",
 	.prog_type = BPF_PROG_TYPE_SYSCALL,
 	.ctx_size = 0, /* whatever ctx_in holds */
+	.ctx_max = CTX_MAX,
+	.ctx_plain = true,
+	.ctx_writable = true,
 	.test_run = test_run,
 };

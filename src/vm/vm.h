@@ -41,8 +41,9 @@ enum vm_arg {
 struct vm_helper {
 	const char *name;
 	vm_helper_fn fn;
-	uint8_t args[5]; /* enum vm_arg, r1..r5 */
-	bool tail_call;	 /* bpf_tail_call: the VM jumps to run->tail_call()'s program */
+	uint8_t args[5];  /* enum vm_arg, r1..r5 */
+	bool tail_call;	  /* bpf_tail_call: the VM jumps to run->tail_call()'s program */
+	const void *data; /* the helper's own (run->helper points here during the call) */
 };
 
 /* What a tail call jumps to: a program and the maps it uses. */
@@ -133,6 +134,7 @@ struct vm_run {
 	unsigned extra_map_cnt;
 	void *user;	 /* for helpers */
 	void *ctx_state; /* the program type's run state (src/progtypes/progtype.h) */
+	const struct vm_helper *helper; /* the helper being called */
 	/* results */
 	uint64_t r0;
 	uint64_t insn_executed; /* checked only */

@@ -1,6 +1,7 @@
 /* Which helpers a program type may call: a call of every helper bpfhost has,
- * loaded as XDP, SYSCALL, SOCKET_FILTER, SCHED_CLS, SCHED_ACT, CGROUP_SKB and
- * LWT_IN/OUT/XMIT programs,
+ * loaded as XDP, SYSCALL, SOCKET_FILTER, SCHED_CLS, SCHED_ACT, CGROUP_SKB,
+ * LWT_IN/OUT/XMIT, KPROBE, TRACEPOINT, PERF_EVENT, RAW_TRACEPOINT and
+ * FLOW_DISSECTOR programs,
  * refused or accepted as the running kernel refuses or accepts it (skipped
  * with a notice where the kernel cannot be asked), and the refusal names
  * the helper and the program type. */
@@ -45,10 +46,20 @@ static int load(const struct backend *be, uint32_t type, int id, char *log, size
 
 int main(void)
 {
-	static const uint32_t types[] = {
-		BPF_PROG_TYPE_XDP,	 BPF_PROG_TYPE_SYSCALL,	  BPF_PROG_TYPE_SOCKET_FILTER,
-		BPF_PROG_TYPE_SCHED_CLS, BPF_PROG_TYPE_SCHED_ACT, BPF_PROG_TYPE_CGROUP_SKB,
-		BPF_PROG_TYPE_LWT_IN,	 BPF_PROG_TYPE_LWT_OUT,	  BPF_PROG_TYPE_LWT_XMIT};
+	static const uint32_t types[] = {BPF_PROG_TYPE_XDP,
+					 BPF_PROG_TYPE_SYSCALL,
+					 BPF_PROG_TYPE_SOCKET_FILTER,
+					 BPF_PROG_TYPE_SCHED_CLS,
+					 BPF_PROG_TYPE_SCHED_ACT,
+					 BPF_PROG_TYPE_CGROUP_SKB,
+					 BPF_PROG_TYPE_LWT_IN,
+					 BPF_PROG_TYPE_LWT_OUT,
+					 BPF_PROG_TYPE_LWT_XMIT,
+					 BPF_PROG_TYPE_KPROBE,
+					 BPF_PROG_TYPE_TRACEPOINT,
+					 BPF_PROG_TYPE_PERF_EVENT,
+					 BPF_PROG_TYPE_RAW_TRACEPOINT,
+					 BPF_PROG_TYPE_FLOW_DISSECTOR};
 	struct vm_helper_table t = kernel_helpers();
 	static char log[65536];
 	bool kernel_ok = true;
