@@ -915,7 +915,7 @@ uint64_t helper_skb_cgroup_id(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r
 }
 
 /* bpf_redirect_map(map, key, flags) from XDP: XDP_REDIRECT with the target
- * recorded if the DEVMAP/DEVMAP_HASH/CPUMAP has the key (or with
+ * recorded if the DEVMAP/DEVMAP_HASH/CPUMAP/XSKMAP has the key (or with
  * BPF_F_BROADCAST, devmaps only), else the action in flags' low bits;
  * XDP_ABORTED for other flags. */
 uint64_t helper_redirect_map(uint64_t map, uint64_t key, uint64_t flags, uint64_t r4, uint64_t r5,
@@ -930,7 +930,7 @@ uint64_t helper_redirect_map(uint64_t map, uint64_t key, uint64_t flags, uint64_
 	(void)r4, (void)r5;
 	if (devmap)
 		allowed |= BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS;
-	else if (type != BPF_MAP_TYPE_CPUMAP) {
+	else if (type != BPF_MAP_TYPE_CPUMAP && type != BPF_MAP_TYPE_XSKMAP) {
 		vm_helper_fault(run,
 				"helper bpf_redirect_map: map of type %s is not a redirect map",
 				map_type_name(type));

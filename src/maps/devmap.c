@@ -1,14 +1,21 @@
 /* The XDP redirect targets: BPF_MAP_TYPE_DEVMAP (devices by index),
- * DEVMAP_HASH (devices by any u32 key) and CPUMAP (CPUs, with a queue
- * size), as Linux 6.18 checks and answers them (probed on the kernel:
- * tests/unit/test_devmap). A value is a u32 (ifindex; qsize) or that and a
- * program fd; bpfhost runs no second program on a redirected frame, so a
- * program fd above 0 is refused with a message where the kernel would
- * attach it. Entries are slots {used, key, value[2]}; DEVMAP_HASH finds its
- * keys by a scan of max_entries slots, under the map's lock. */
+ * DEVMAP_HASH (devices by any u32 key), CPUMAP (CPUs, with a queue size) and
+ * XSKMAP (AF_XDP sockets by index), as Linux 6.18 checks and answers them
+ * (probed on the kernel: tests/unit/test_devmap). A value is a u32 (ifindex;
+ * qsize; a socket's fd) or that and a program fd; bpfhost runs no second
+ * program on a redirected frame, so a program fd above 0 is refused with a
+ * message where the kernel would attach it. Entries are slots {used, key,
+ * value[2]}; DEVMAP_HASH finds its keys by a scan of max_entries slots,
+ * under the map's lock. An XSKMAP slot names its socket by inode (value[0])
+ * and holds the queue id a program reads through struct bpf_xdp_sock
+ * (value[1]: 0, bpfhost cannot see which queue a socket is bound to); the
+ * kernel takes a socket out of its maps when it is closed, bpfhost does not
+ * (it cannot see the close of another process's socket). */
 #include <errno.h>
 #include <net/if.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../util/log.h"
@@ -33,17 +40,24 @@ static bool is_cpumap(const struct bpfmap *map)
 	return map->hdr->map_type == BPF_MAP_TYPE_CPUMAP;
 }
 
+static bool is_xskmap(const struct bpfmap *map)
+{
+	return map->hdr->map_type == BPF_MAP_TYPE_XSKMAP;
+}
+
 static int check(const union bpf_attr *attr, struct ulog *log)
 {
 	const uint32_t ok = BPF_F_NUMA_NODE | BPF_F_RDONLY | BPF_F_WRONLY;
 
+	bool xsk = attr->map_type == BPF_MAP_TYPE_XSKMAP;
+
 	if (!attr->max_entries || attr->key_size != 4 ||
-	    (attr->value_size != 4 && attr->value_size != 8) || (attr->map_flags & ~ok)) {
+	    (attr->value_size != 4 && (xsk || attr->value_size != 8)) || (attr->map_flags & ~ok)) {
 		ulog_printf(log,
-			    "%s: needs key_size 4, value_size 4 or 8, max_entries > 0 and known "
+			    "%s: needs key_size 4, value_size 4%s, max_entries > 0 and known "
 			    "flags (got %u, %u, %u, 0x%x)\n",
-			    map_type_name(attr->map_type), attr->key_size, attr->value_size,
-			    attr->max_entries, attr->map_flags);
+			    map_type_name(attr->map_type), xsk ? "" : " or 8", attr->key_size,
+			    attr->value_size, attr->max_entries, attr->map_flags);
 		return -EINVAL;
 	}
 	if (attr->map_type == BPF_MAP_TYPE_CPUMAP && attr->max_entries > NR_CPUS) {
@@ -85,11 +99,57 @@ static int lookup(struct bpfmap *map, const void *key, void *value, uint64_t fla
 
 	if (flags)
 		return -EINVAL;
+	if (is_xskmap(map))
+		return -EOPNOTSUPP; /* a socket is no value to give user space */
 	map_lock(&map->hdr->lock);
 	s = find(map, key);
 	if (s && atomic_load(&s->used)) {
 		memcpy(value, s->value, map->value_size);
 		err = 0;
+	}
+	map_unlock(&map->hdr->lock);
+	return err;
+}
+
+/* An XSKMAP's value: an AF_XDP socket's fd, as the kernel's sockfd_lookup
+ * checks it (EBADF, ENOTSOCK), then its family (EOPNOTSUPP); 0 with the
+ * socket's inode in *ino. */
+static int check_xsk(int32_t fd, uint32_t *ino)
+{
+	socklen_t len = sizeof(int);
+	struct stat st;
+	int domain = 0;
+
+	if (fd < 0 || fstat(fd, &st))
+		return -EBADF;
+	if (!S_ISSOCK(st.st_mode))
+		return -ENOTSOCK;
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) || domain != AF_XDP)
+		return -EOPNOTSUPP;
+	*ino = (uint32_t)st.st_ino;
+	return 0;
+}
+
+static int update_xsk(struct bpfmap *map, uint32_t k, int32_t fd, uint64_t flags)
+{
+	struct slot *s = &slots(map)[k];
+	uint32_t ino;
+	int err = check_xsk(fd, &ino);
+
+	if (err)
+		return err;
+	map_lock(&map->hdr->lock);
+	if (atomic_load(&s->used) && s->value[0] == ino)
+		err = 0; /* the same socket: whatever the flags */
+	else if (atomic_load(&s->used) && flags == BPF_NOEXIST)
+		err = -EEXIST;
+	else if (!atomic_load(&s->used) && flags == BPF_EXIST)
+		err = -ENOENT;
+	if (!err) {
+		s->key = k;
+		s->value[0] = ino;
+		s->value[1] = 0;
+		atomic_store(&s->used, 1);
 	}
 	map_unlock(&map->hdr->lock);
 	return err;
@@ -132,6 +192,8 @@ static int update(struct bpfmap *map, const void *key, const void *value, uint64
 		return -EINVAL;
 	if (!is_hash(map) && k >= map->max_entries)
 		return -E2BIG;
+	if (is_xskmap(map))
+		return update_xsk(map, k, (int32_t)v[0], flags);
 	if (!is_hash(map) && flags == BPF_NOEXIST)
 		return -EEXIST; /* array-like: every slot exists */
 	if (is_cpumap(map) && k >= (uint32_t)sysconf(_SC_NPROCESSORS_CONF))
@@ -225,6 +287,8 @@ static void *prog_lookup(struct bpfmap *map, const void *key, unsigned cpu)
 	if (s && !atomic_load(&s->used))
 		s = NULL;
 	map_unlock(&map->hdr->lock);
+	if (s && is_xskmap(map))
+		return &s->value[1]; /* struct bpf_xdp_sock: the queue id */
 	return s ? s->value : NULL;
 }
 

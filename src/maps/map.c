@@ -51,7 +51,7 @@ static const struct {
 	{BPF_MAP_TYPE_DEVMAP, "devmap", &map_devmap_ops},
 	{BPF_MAP_TYPE_SOCKMAP, "sockmap", NULL},
 	{BPF_MAP_TYPE_CPUMAP, "cpumap", &map_devmap_ops},
-	{BPF_MAP_TYPE_XSKMAP, "xskmap", NULL},
+	{BPF_MAP_TYPE_XSKMAP, "xskmap", &map_devmap_ops},
 	{BPF_MAP_TYPE_SOCKHASH, "sockhash", NULL},
 	{BPF_MAP_TYPE_QUEUE, "queue", &map_queue_ops},
 	{BPF_MAP_TYPE_STACK, "stack", &map_queue_ops},

@@ -1,10 +1,12 @@
-/* DEVMAP, DEVMAP_HASH and CPUMAP from user space, and bpf_redirect_map and
+/* DEVMAP, DEVMAP_HASH, CPUMAP and XSKMAP from user space, and bpf_redirect_map and
  * bpf_redirect from an XDP program's test run: every step's result as
  * Linux 6.18 gives it (the values below were read off the kernel), asserted
  * on bpfhost, and on the kernel too where it can be asked (else a notice). */
 #include <linux/bpf.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "test_util.h"
 #include "backend.h"
@@ -12,6 +14,7 @@
 #define DEVMAP BPF_MAP_TYPE_DEVMAP
 #define DEVMAP_HASH BPF_MAP_TYPE_DEVMAP_HASH
 #define CPUMAP BPF_MAP_TYPE_CPUMAP
+#define XSKMAP BPF_MAP_TYPE_XSKMAP
 
 static int upd(const struct backend *be, int fd, uint32_t k, uint32_t v0, uint32_t v1,
 	       uint64_t flags)
@@ -226,6 +229,72 @@ out:
 	be_close(be, dh);
 }
 
+/* An XSKMAP takes AF_XDP sockets that are bound with their rings set up:
+ * nothing else, and never a value back to user space. */
+static void xskmap(const struct backend *be)
+{
+	int fd = be_map_create(be, XSKMAP, 4, 4, 4, 0), pipefd[2] = {-1, -1};
+	int udp = socket(AF_INET, SOCK_DGRAM, 0), xsk = socket(AF_XDP, SOCK_RAW, 0);
+	uint32_t out[2], k, n;
+
+	EQ(be_map_create(be, XSKMAP, 4, 8, 4, 0), -EINVAL);
+	EQ(be_map_create(be, XSKMAP, 8, 4, 4, 0), -EINVAL);
+	EQ(be_map_create(be, XSKMAP, 4, 4, 0, 0), -EINVAL);
+	EQ(be_map_create(be, XSKMAP, 4, 4, 4, BPF_F_NO_PREALLOC), -EINVAL);
+	CHECK(fd >= 0 && pipe(pipefd) == 0 && udp >= 0, "[%s] xskmap, pipe, socket: %d", be->name,
+	      fd);
+	if (fd < 0)
+		goto out;
+	EQ(look(be, fd, 0, out), -EOPNOTSUPP);
+	EQ(look(be, fd, 9, out), -EOPNOTSUPP);
+	EQ(upd(be, fd, 0, (uint32_t)udp, 0, 3), -EINVAL); /* flags */
+	EQ(upd(be, fd, 4, (uint32_t)udp, 0, 0), -E2BIG);
+	EQ(upd(be, fd, 0, 9999, 0, 0), -EBADF);
+	EQ(upd(be, fd, 0, (uint32_t)pipefd[0], 0, 0), -ENOTSOCK);
+	EQ(upd(be, fd, 0, (uint32_t)udp, 0, 0), -EOPNOTSUPP); /* not AF_XDP */
+	if (xsk >= 0) { /* an AF_XDP socket, bound or not */
+		int xsk2 = socket(AF_XDP, SOCK_RAW, 0);
+
+		EQ(upd(be, fd, 0, (uint32_t)xsk, 0, BPF_EXIST), -ENOENT);
+		EQ(upd(be, fd, 0, (uint32_t)xsk, 0, 0), 0);
+		EQ(upd(be, fd, 0, (uint32_t)xsk, 0, BPF_NOEXIST), 0); /* the same socket */
+		EQ(upd(be, fd, 0, (uint32_t)xsk2, 0, BPF_NOEXIST), -EEXIST);
+		EQ(upd(be, fd, 0, (uint32_t)xsk2, 0, BPF_EXIST), 0);
+		EQ(look(be, fd, 0, out), -EOPNOTSUPP);
+		EQ(redirect(be, fd, 0, 0), XDP_REDIRECT);
+		EQ(redirect(be, fd, 0, 1u << 4), XDP_ABORTED);
+		EQ(del(be, fd, 0), 0);
+		EQ(redirect(be, fd, 0, XDP_PASS), XDP_PASS);
+		close(xsk2);
+	}
+	EQ(del(be, fd, 0), 0);
+	EQ(del(be, fd, 4), -EINVAL);
+	EQ(next(be, fd, NULL, &n), 0);
+	EQ(n, 0);
+	k = 3;
+	EQ(next(be, fd, &k, &n), -ENOENT);
+	k = 9;
+	EQ(next(be, fd, &k, &n), 0);
+	EQ(n, 0);
+	k = 1;
+	EQ(next(be, fd, &k, &n), 0);
+	EQ(n, 2);
+	/* an empty entry: the fallback action in flags, no broadcast */
+	EQ(redirect(be, fd, 0, 0), XDP_ABORTED);
+	EQ(redirect(be, fd, 0, XDP_PASS), XDP_PASS);
+	EQ(redirect(be, fd, 1, XDP_DROP), XDP_DROP);
+	EQ(redirect(be, fd, 0, BPF_F_BROADCAST), XDP_ABORTED);
+out:
+	be_close(be, fd);
+	close(udp);
+	if (xsk >= 0)
+		close(xsk);
+	if (pipefd[0] >= 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+	}
+}
+
 int main(void)
 {
 	const struct backend *backends[2] = {&bpfhost, &kernel};
@@ -242,6 +311,7 @@ int main(void)
 		devmap_hash(backends[i]);
 		cpumap(backends[i]);
 		redirects(backends[i]);
+		xskmap(backends[i]);
 	}
 	return TEST_DONE();
 }
