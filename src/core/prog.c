@@ -237,6 +237,12 @@ static int check_helpers(const struct bpfprog *prog, struct ulog *log)
 				    i, in->imm);
 			return -EINVAL;
 		}
+		if (in->imm == BPF_FUNC_copy_from_user && !(prog->prog_flags & BPF_F_SLEEPABLE)) {
+			ulog_printf(log,
+				    "insn %u: helper call might sleep in a non-sleepable prog\n",
+				    i);
+			return -EINVAL;
+		}
 		if (!progtype_helper_allowed(prog->prog_type, in->imm)) {
 			ulog_printf(log,
 				    "insn %u: program of this type (%s) cannot use helper %s#%d\n",

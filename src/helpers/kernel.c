@@ -17,6 +17,7 @@
 #include "memory.h"
 #include "skb.h"
 #include "str.h"
+#include "task.h"
 #include "trace.h"
 #include "../maps/perf_event_array.h"
 #include "../maps/ringbuf.h"
@@ -623,6 +624,7 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_xdp_adjust_meta] = {"bpf_xdp_adjust_meta", xdp_adjust_meta, {0}},
 	[BPF_FUNC_xdp_adjust_tail] = {"bpf_xdp_adjust_tail", xdp_adjust_tail, {0}},
 	SKB_HELPERS,
+	TASK_HELPERS,
 	[BPF_FUNC_xdp_get_buff_len] = {"bpf_xdp_get_buff_len", xdp_get_buff_len, {0}},
 };
 
