@@ -50,6 +50,7 @@ WRAP := -Wl,--wrap=syscall,--wrap=close,--wrap=mmap,--wrap=mmap64,--wrap=epoll_c
 	-Wl,--wrap=mkdir,--wrap=unlink,--wrap=statfs64,--wrap=munmap
 LIBBPF_LIBS := -l:libbpf.a -lelf -lz
 $(BUILD)/tests/libbpf/%_kernel: tests/libbpf/%.c
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DKERNEL_BACKEND $(LDFLAGS) $< $(LIBBPF_LIBS) -o $@ $(LDLIBS)
 
 $(BUILD)/tests/libbpf/%: $(BUILD)/tests/libbpf/%.o $(LIB)
