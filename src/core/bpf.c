@@ -67,7 +67,8 @@ static bool log_short(const struct ulog *log)
 /* ---- maps ---- */
 
 /* The value's bpf_spin_lock (offset, or -1), as the kernel's map_check_btf:
- * only hash and array values may hold one, and not with *_PROG access flags. */
+ * only hash, array, cgroup storage and socket storage values may hold one,
+ * and not with *_PROG access flags. */
 static int map_spin_lock(const union bpf_attr *attr, struct obj *btf, int32_t *off)
 {
 	int err = btf_find_spin_lock(btf_of(btf), attr->btf_value_type_id, off);
@@ -76,7 +77,9 @@ static int map_spin_lock(const union bpf_attr *attr, struct obj *btf, int32_t *o
 		return 0;
 	if (!err && (attr->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)))
 		return -EACCES;
-	if (!err && attr->map_type != BPF_MAP_TYPE_HASH && attr->map_type != BPF_MAP_TYPE_ARRAY)
+	if (!err && attr->map_type != BPF_MAP_TYPE_HASH && attr->map_type != BPF_MAP_TYPE_ARRAY &&
+	    attr->map_type != BPF_MAP_TYPE_CGROUP_STORAGE &&
+	    attr->map_type != BPF_MAP_TYPE_SK_STORAGE)
 		return -EOPNOTSUPP;
 	return err;
 }
@@ -98,6 +101,9 @@ static int map_btf(const union bpf_attr *attr, struct obj **btf, int32_t *lock_o
 		err = -EINVAL;
 	if (!err)
 		err = map_spin_lock(attr, *btf, lock_off);
+	if (!err)
+		err = btf_check_map_key(btf_of(*btf), attr->map_type, attr->btf_key_type_id,
+					attr->key_size);
 	if (err) {
 		obj_put(*btf);
 		*btf = NULL;
@@ -107,7 +113,7 @@ static int map_btf(const union bpf_attr *attr, struct obj **btf, int32_t *lock_o
 
 static int map_create_cmd(union bpf_attr *attr)
 {
-	struct obj *o, *btf, *inner = NULL;
+	struct obj *o, *btf = NULL, *inner = NULL;
 	int32_t lock_off = -1;
 	struct bpfmap *map;
 	int fd, err;
@@ -119,9 +125,12 @@ static int map_create_cmd(union bpf_attr *attr)
 	if ((attr->map_flags & BPF_F_NUMA_NODE) &&
 	    (attr->numa_node != 0 || map_is_percpu(attr->map_type)))
 		return -EINVAL;
-	/* no network devices to offload to: the kernel's answer for a device without */
+	/* no network devices to offload to: the kernel's answer for a device
+	 * without, for the two types it could offload (others: EINVAL) */
 	if (attr->map_ifindex)
-		return map_is_percpu(attr->map_type) ? -EINVAL : -EOPNOTSUPP;
+		return attr->map_type == BPF_MAP_TYPE_HASH || attr->map_type == BPF_MAP_TYPE_ARRAY
+			       ? -EOPNOTSUPP
+			       : -EINVAL;
 	/* inner_map_fd counts only for map-in-map types: the template of their values */
 	if (map_is_map_in_map(attr->map_type)) {
 		err = 0;
@@ -133,12 +142,14 @@ static int map_create_cmd(union bpf_attr *attr)
 			return -EINVAL;
 		}
 	}
-	err = map_btf(attr, &btf, &lock_off);
-	if (err) {
-		obj_put(inner);
-		return err;
-	}
+	/* the type's checks first, then the types in BTF (the kernel's
+	 * map_check_btf, once the map is allocated) */
 	err = map_create(attr, obj_dir(), NULL, &map);
+	if (!err) {
+		err = map_btf(attr, &btf, &lock_off);
+		if (err)
+			map_put(map);
+	}
 	if (!err) {
 		map->hdr->btf_id = btf ? btf->id : 0;
 		map->hdr->spin_lock_off = lock_off;

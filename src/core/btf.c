@@ -308,3 +308,53 @@ static int check_lock_structs(const struct btf *btf, struct ulog *log)
 	}
 	return 0;
 }
+
+/* ---- the key types the local storages want (their map_check_btf) ---- */
+
+/* type_id through typedefs and modifiers, as btf_type_id_size; NULL: void */
+static const struct btf_type *resolved(const struct btf *btf, uint32_t type_id)
+{
+	const struct btf_type *t = type_id ? btf__type_by_id(btf, type_id) : NULL;
+
+	for (int i = 0; t && i < MAX_RESOLVE_DEPTH && (btf_is_mod(t) || btf_is_typedef(t)); i++)
+		t = btf__type_by_id(btf, t->type);
+	return t;
+}
+
+/* An int of bytes bytes, all its bits used from bit 0 (btf_type_int_is_regular) */
+static bool regular_int(const struct btf_type *t, uint32_t bytes)
+{
+	return t && btf_is_int(t) && t->size == bytes && btf_int_bits(t) == bytes * 8 &&
+	       !btf_int_offset(t);
+}
+
+/* Member i of struct t: a regular int of bytes bytes at byte off, no bitfield */
+static bool member_int(const struct btf *btf, const struct btf_type *t, int i, uint32_t off,
+		       uint32_t bytes)
+{
+	const struct btf_member *m = btf_members(t) + i;
+
+	return !btf_member_bitfield_size(t, (uint32_t)i) &&
+	       btf_member_bit_offset(t, (uint32_t)i) == off * 8 &&
+	       regular_int(resolved(btf, m->type), bytes);
+}
+
+int btf_check_map_key(struct bpfbtf *b, uint32_t map_type, uint32_t key_type_id, uint32_t key_size)
+{
+	const struct btf_type *t = resolved(b->btf, key_type_id);
+
+	switch (map_type) {
+	case BPF_MAP_TYPE_CGROUP_STORAGE:
+	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE:
+		/* a u64, or struct bpf_cgroup_storage_key {__u64; __u32;} */
+		if (key_size == 8)
+			return regular_int(t, 8) ? 0 : -EINVAL;
+		if (!t || !btf_is_struct(t) || btf_vlen(t) != 2 ||
+		    !member_int(b->btf, t, 0, 0, 8) || !member_int(b->btf, t, 1, 8, 4))
+			return -EINVAL;
+		return 0;
+	case BPF_MAP_TYPE_SK_STORAGE: /* a socket fd: a 32-bit int */
+		return t && btf_is_int(t) && t->size == 4 ? 0 : -EINVAL;
+	default: return 0;
+	}
+}

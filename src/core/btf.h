@@ -39,5 +39,9 @@ int btf_check_type_size(struct bpfbtf *btf, uint32_t type_id, uint32_t size);
  * there are several (nested at different depths; two in one struct cannot
  * get past BPF_BTF_LOAD). */
 int btf_find_spin_lock(struct bpfbtf *b, uint32_t value_type_id, int32_t *off);
+/* The key type in BTF of the types that check it (the local storages' map_check_btf:
+ * cgroup storage, a struct bpf_cgroup_storage_key or a u64; socket storage, a 32-bit
+ * int): 0, or -EINVAL (key_type_id 0 too). Other types: 0. */
+int btf_check_map_key(struct bpfbtf *b, uint32_t map_type, uint32_t key_type_id, uint32_t key_size);
 
 #endif

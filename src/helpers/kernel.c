@@ -14,6 +14,7 @@
 
 #include "../maps/map.h"
 #include "csum.h"
+#include "local_storage.h"
 #include "memory.h"
 #include "skb.h"
 #include "str.h"
@@ -348,6 +349,8 @@ static atomic_uint *spin_lock_word(uint64_t lock, struct vm_run *run, const char
 		    m->hdr->data_size >= 4 && lock - start <= m->hdr->data_size - 4)
 			return (atomic_uint *)(uintptr_t)lock;
 	}
+	if (local_storage_is_lock(run, lock)) /* a value in the run's cgroup or socket storage */
+		return (atomic_uint *)(uintptr_t)lock;
 	vm_helper_fault(run,
 			"helper %s: argument R1 (0x%llx) is not a bpf_spin_lock in a map value",
 			helper, (unsigned long long)lock);
@@ -625,6 +628,7 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_xdp_adjust_tail] = {"bpf_xdp_adjust_tail", xdp_adjust_tail, {0}},
 	SKB_HELPERS,
 	TASK_HELPERS,
+	LOCAL_STORAGE_HELPERS,
 	[BPF_FUNC_xdp_get_buff_len] = {"bpf_xdp_get_buff_len", xdp_get_buff_len, {0}},
 };
 

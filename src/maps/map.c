@@ -29,6 +29,8 @@ extern const struct map_ops map_bloom_filter_ops;
 extern const struct map_ops map_ringbuf_ops;
 extern const struct map_ops map_perf_event_array_ops;
 extern const struct map_ops map_devmap_ops;
+extern const struct map_ops map_cgroup_storage_ops; /* and PERCPU_CGROUP_STORAGE */
+extern const struct map_ops map_sk_storage_ops;
 
 static const struct {
 	uint32_t type;
@@ -53,8 +55,11 @@ static const struct {
 	{BPF_MAP_TYPE_CPUMAP, "cpumap", &map_devmap_ops},
 	{BPF_MAP_TYPE_XSKMAP, "xskmap", &map_devmap_ops},
 	{BPF_MAP_TYPE_SOCKHASH, "sockhash", NULL},
+	{BPF_MAP_TYPE_CGROUP_STORAGE, "cgroup_storage", &map_cgroup_storage_ops},
+	{BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, "percpu_cgroup_storage", &map_cgroup_storage_ops},
 	{BPF_MAP_TYPE_QUEUE, "queue", &map_queue_ops},
 	{BPF_MAP_TYPE_STACK, "stack", &map_queue_ops},
+	{BPF_MAP_TYPE_SK_STORAGE, "sk_storage", &map_sk_storage_ops},
 	{BPF_MAP_TYPE_DEVMAP_HASH, "devmap_hash", &map_devmap_ops},
 	{BPF_MAP_TYPE_RINGBUF, "ringbuf", &map_ringbuf_ops},
 	{BPF_MAP_TYPE_BLOOM_FILTER, "bloom_filter", &map_bloom_filter_ops},
@@ -90,7 +95,8 @@ bool map_is_percpu(uint32_t type)
 
 uint32_t map_value_size_user(const struct bpfmap *map)
 {
-	if (map_is_percpu(map->hdr->map_type))
+	if (map_is_percpu(map->hdr->map_type) ||
+	    map->hdr->map_type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE)
 		return round_up8(map->value_size) * map->ncpus;
 	return map->value_size;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../helpers/kernel.h"
+#include "../helpers/local_storage.h"
 #include "progtype.h"
 
 #define CTX_MAX 4096u /* bpf_check_uarg_tail_zero: at most a page of ctx_in */
@@ -79,10 +80,15 @@ int progtype_repeat(struct progtype_test *t, uint32_t repeat, uint32_t *retval, 
 
 	if (!repeat)
 		repeat = 1;
+	/* the run's cgroup storage (and its socket's), fresh, for all its repeats */
+	err = local_storage_run_begin(t->run);
+	if (err)
+		return err;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (uint32_t i = 0; i < repeat && !err; i++)
 		err = t->exec(t);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	local_storage_run_end(t->run);
 	if (err)
 		return err;
 	ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000ull + (uint64_t)t1.tv_nsec -

@@ -135,6 +135,7 @@ struct vm_run {
 	void *user;	 /* for helpers */
 	void *ctx_state; /* the program type's run state (src/progtypes/progtype.h) */
 	const struct vm_helper *helper; /* the helper being called */
+	void *local_storage; /* the run's cgroup and socket storage (src/helpers/local_storage.h) */
 	/* results */
 	uint64_t r0;
 	uint64_t insn_executed; /* checked only */
