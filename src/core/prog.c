@@ -211,43 +211,43 @@ static int resolve_maps(struct bpfprog *prog, const union bpf_attr *attr, struct
 	return 0;
 }
 
+/* Every kernel helper's name by id, from the UAPI header: a refusal names
+ * the helper whether bpfhost has it or not. */
+#define HELPER_NAME(x) "bpf_" #x
+static const char *const uapi_helper_names[] = {__BPF_FUNC_MAPPER(HELPER_NAME)};
+#undef HELPER_NAME
+
 static int check_helpers(const struct bpfprog *prog, struct ulog *log)
 {
-	struct vm_helper_table t = progtype_helpers(progtype_find(prog->prog_type)),
-			       k = kernel_helpers();
+	struct vm_helper_table t = progtype_helpers(progtype_find(prog->prog_type));
+	const size_t nnames = sizeof(uapi_helper_names) / sizeof(uapi_helper_names[0]);
 
 	for (uint32_t i = 0; i < prog->insn_cnt; i++) {
 		const struct bpf_insn *in = &prog->insns[i];
+		int32_t id = in->imm;
 
 		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg != 0)
 			continue;
-		if (in->imm > 0 && (size_t)in->imm < k.cnt && k.helpers[in->imm].fn &&
-		    ((size_t)in->imm >= t.cnt || !t.helpers[in->imm].fn)) {
-			/* a kernel helper an application's type does not list */
+		/* the type's refusal first, as the kernel's (an application's type
+		 * refuses the kernel helpers it did not list) */
+		if (id > 0 && (size_t)id < nnames &&
+		    !progtype_helper_allowed(prog->prog_type, id)) {
 			ulog_printf(log,
 				    "insn %u: program of this type (%s) cannot use helper %s#%d\n",
-				    i, prog_type_name(prog->prog_type), k.helpers[in->imm].name,
-				    in->imm);
+				    i, prog_type_name(prog->prog_type), uapi_helper_names[id], id);
 			return -EINVAL;
 		}
-		if (in->imm < 0 || (size_t)in->imm >= t.cnt || !t.helpers[in->imm].fn) {
+		if (id < 0 || (size_t)id >= t.cnt || !t.helpers[id].fn) {
 			ulog_printf(log,
 				    "insn %u: invalid func unknown#%d: bpfhost has no helper "
 				    "with this id\n",
-				    i, in->imm);
+				    i, id);
 			return -EINVAL;
 		}
-		if (in->imm == BPF_FUNC_copy_from_user && !(prog->prog_flags & BPF_F_SLEEPABLE)) {
+		if (id == BPF_FUNC_copy_from_user && !(prog->prog_flags & BPF_F_SLEEPABLE)) {
 			ulog_printf(log,
 				    "insn %u: helper call might sleep in a non-sleepable prog\n",
 				    i);
-			return -EINVAL;
-		}
-		if (!progtype_helper_allowed(prog->prog_type, in->imm)) {
-			ulog_printf(log,
-				    "insn %u: program of this type (%s) cannot use helper %s#%d\n",
-				    i, prog_type_name(prog->prog_type), t.helpers[in->imm].name,
-				    in->imm);
 			return -EINVAL;
 		}
 	}
@@ -863,7 +863,7 @@ int bpfhost_prog_run(int prog_fd, void *ctx, size_t ctx_size, unsigned long long
 	run->user = &holds;
 	run->args[0] = (uint64_t)(uintptr_t)ctx;
 	if (ctx_size)
-		vm_run_add_region(run, ctx, ctx_size, "ctx", type->ctx_writable);
+		vm_run_add_ctx(run, ctx, ctx_size, type->ctx_writable, type->ctx_access);
 	e = vm_exec_checked(run);
 	run->extra_map_cnt = 0;
 	run_holds_release(&holds);

@@ -4,6 +4,7 @@
 #include "kernel.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -203,12 +204,31 @@ static uint64_t get_smp_processor_id(uint64_t a, uint64_t b, uint64_t c, uint64_
 	return run->cpu;
 }
 
+/* The thread's ids, asked once (two system calls were most of a hook's
+ * cost: bench/bench_hook); a fork's child forgets them. */
+static _Thread_local uint64_t pid_tgid;
+static pthread_once_t pid_tgid_once = PTHREAD_ONCE_INIT;
+
+static void forget_pid_tgid(void)
+{
+	pid_tgid = 0;
+}
+
+static void pid_tgid_init(void)
+{
+	pthread_atfork(NULL, NULL, forget_pid_tgid);
+}
+
 static uint64_t get_current_pid_tgid(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
 				     struct vm_run *run)
 {
 	UNUSED5(a, b, c, d, e);
 	(void)run;
-	return (uint64_t)getpid() << 32 | (uint32_t)gettid();
+	if (!pid_tgid) {
+		pthread_once(&pid_tgid_once, pid_tgid_init);
+		pid_tgid = (uint64_t)getpid() << 32 | (uint32_t)gettid();
+	}
+	return pid_tgid;
 }
 
 static uint64_t get_current_uid_gid(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
@@ -577,7 +597,7 @@ static const struct vm_helper helpers[] = {
 					  helper_probe_read_str,
 					  {VM_ARG_MEM_RW, VM_ARG_SIZE}},
 	[BPF_FUNC_probe_read_kernel_str] = {"bpf_probe_read_kernel_str",
-					    helper_probe_read_str,
+					    helper_probe_read_kernel_str,
 					    {VM_ARG_MEM_RW, VM_ARG_SIZE}},
 	[BPF_FUNC_for_each_map_elem] = {"bpf_for_each_map_elem", for_each_map_elem, {VM_ARG_MAP}},
 	[BPF_FUNC_tail_call] = {"bpf_tail_call", tail_call, {0, VM_ARG_MAP, 0}, true},

@@ -249,7 +249,7 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 	if (!ctx)
 		return -ENOMEM;
 	err = progtype_ctx_in(attr, ctx, size, &has_ctx);
-	if (!err && size && vm_run_add_region(t->run, ctx, size, "ctx", a->desc.ctx_writable))
+	if (!err && size && vm_run_add_ctx(t->run, ctx, size, a->desc.ctx_writable, NULL))
 		err = -ENOMEM;
 	if (!err) {
 		t->run->args[0] = size ? (uint64_t)(uintptr_t)ctx : 0;

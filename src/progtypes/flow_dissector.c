@@ -102,7 +102,8 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 	f->md.flow_keys = &f->keys;
 	t->run->ctx_state = f;
 	t->run->args[0] = (uint64_t)(uintptr_t)&f->md;
-	if (vm_run_add_region(t->run, &f->md, sizeof(f->md), "ctx", false) ||
+	if (vm_run_add_ctx(t->run, &f->md, sizeof(f->md), false,
+			   progtype_flow_dissector.ctx_access) ||
 	    vm_run_add_region(t->run, data, size, "packet", false) ||
 	    vm_run_add_region(t->run, &f->keys, sizeof(f->keys), "flow_keys", true)) {
 		err = -ENOMEM;
@@ -125,9 +126,21 @@ out:
 	return err;
 }
 
+/* data and data_end as u32, flow_keys as a pointer, nothing else, read
+ * only (the kernel's flow_dissector_is_valid_access) */
+static bool ctx_access(uint32_t off, uint32_t size, bool write)
+{
+	if (write)
+		return false;
+	if (off == offsetof(struct __sk_buff, data) || off == offsetof(struct __sk_buff, data_end))
+		return size == 4;
+	return off == offsetof(struct __sk_buff, flow_keys) && size == 8;
+}
+
 const struct progtype progtype_flow_dissector = {
 	.name = "flow_dissector",
 	.prog_type = BPF_PROG_TYPE_FLOW_DISSECTOR,
 	.ctx_size = sizeof(struct __sk_buff),
+	.ctx_access = ctx_access,
 	.test_run = test_run,
 };

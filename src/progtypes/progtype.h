@@ -57,6 +57,9 @@ struct progtype {
 	 * program may write if ctx_writable. */
 	bool ctx_plain, ctx_writable;
 	uint32_t ctx_max;
+	/* which bytes of the context its programs may read or write, at which
+	 * sizes (the kernel's is_valid_access of the type); NULL: any */
+	bool (*ctx_access)(uint32_t off, uint32_t size, bool write);
 	/* the helpers its programs call: the kernel's if NULL */
 	const struct vm_helper_table *helpers;
 };

@@ -37,7 +37,7 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 	if (size)
 		memcpy(args, in, size);
 	t->run->args[0] = size ? (uint64_t)(uintptr_t)args : 0;
-	if (size && vm_run_add_region(t->run, args, size, "ctx", false))
+	if (size && vm_run_add_ctx(t->run, args, size, false, progtype_raw_tracepoint.ctx_access))
 		return -ENOMEM;
 	if (attr->test.flags & BPF_F_TEST_RUN_ON_CPU)
 		t->run->cpu = cpu;
@@ -48,11 +48,18 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 	return 0;
 }
 
+/* the arguments: read only, any aligned size (bpf_tracing_ctx_access) */
+static bool ctx_access(uint32_t off, uint32_t size, bool write)
+{
+	return !write && off % size == 0;
+}
+
 const struct progtype progtype_raw_tracepoint = {
 	.name = "raw_tracepoint",
 	.prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
 	.ctx_size = 0, /* as many arguments as the tracepoint has */
 	.ctx_max = MAX_ARGS * 8,
 	.ctx_plain = true,
+	.ctx_access = ctx_access,
 	.test_run = test_run,
 };

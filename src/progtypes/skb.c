@@ -39,6 +39,7 @@ struct skb_kind {
 	bool l2;       /* the program sees the link-layer header */
 	bool direct;   /* data, data_end, data_meta: the packet itself */
 	bool writable; /* and may write it */
+	bool (*ctx_ok)(uint32_t off, uint32_t size, bool write); /* the fields' rules */
 };
 
 struct skb_test {
@@ -304,7 +305,7 @@ static int run(struct progtype_test *t, const union bpf_attr *attr, struct skb_t
 
 	r->args[0] = (uint64_t)(uintptr_t)&x->md;
 	r->ctx_state = &x->buf.hdr;
-	if (vm_run_add_region(r, &x->md, sizeof(x->md), "ctx", true) ||
+	if (vm_run_add_ctx(r, &x->md, sizeof(x->md), true, x->kind.ctx_ok) ||
 	    vm_run_add_region(r, &x->sk, sizeof(x->sk), "sock", false))
 		return -ENOMEM;
 	x->buf.region = r->region_cnt;
@@ -358,10 +359,84 @@ static int test_run(const struct skb_kind *kind, uint32_t type, struct progtype_
 	return err;
 }
 
-#define SKB_TYPE(var, kname, type, l2_, direct_, writable_)                                        \
+/* ---- which fields of __sk_buff a program may read or write, at which
+ * sizes: the kernel's bpf_skb_is_valid_access and each type's own rules
+ * (net/core/filter.c), checked against Linux 6.18 by tests/libbpf/test_skb.
+ * Every access is aligned to its size. ---- */
+
+#define SKB_OFF(f) offsetof(struct __sk_buff, f)
+#define SKB_END(f) (SKB_OFF(f) + sizeof(((struct __sk_buff *)0)->f))
+#define IN(f) (off >= SKB_OFF(f) && off < SKB_END(f))
+
+/* the rules every __sk_buff type shares */
+static bool skb_base_ok(uint32_t off, uint32_t size, bool write)
+{
+	if (off % size || off + size > sizeof(struct __sk_buff))
+		return false;
+	if (IN(cb))
+		return off + size <= SKB_END(cb); /* any size, reads and writes */
+	if (IN(remote_ip6) || IN(local_ip6) || IN(remote_ip4) || IN(local_ip4) || IN(data) ||
+	    IN(data_meta) || IN(data_end))
+		return size == 4;
+	if (IN(flow_keys) || IN(tstamp_type) ||
+	    (off >= SKB_END(tstamp_type) && off < SKB_OFF(hwtstamp)) /* padding */)
+		return false;
+	if (IN(hwtstamp) || IN(sk))
+		return !write && size == 8;
+	if (IN(tstamp))
+		return size == 8;
+	/* a u32 field: whole writes, narrow reads */
+	return write ? size == 4 : size <= 4;
+}
+
+static bool socket_filter_ctx_ok(uint32_t off, uint32_t size, bool write)
+{
+	if (IN(tc_classid) || IN(data) || IN(data_meta) || IN(data_end) ||
+	    (off >= SKB_OFF(family) && off < SKB_END(local_port)) || IN(tstamp) || IN(wire_len) ||
+	    IN(hwtstamp))
+		return false;
+	if (write && !IN(cb))
+		return false;
+	return skb_base_ok(off, size, write);
+}
+
+static bool tc_ctx_ok(uint32_t off, uint32_t size, bool write)
+{
+	if (write && !(IN(mark) || IN(tc_index) || IN(priority) || IN(tc_classid) || IN(cb) ||
+		       IN(tstamp) || IN(queue_mapping)))
+		return false;
+	if (off >= SKB_OFF(family) && off < SKB_END(local_port))
+		return false;
+	if (off == SKB_OFF(tstamp_type))
+		return size == 1;
+	return skb_base_ok(off, size, write);
+}
+
+static bool cgroup_skb_ctx_ok(uint32_t off, uint32_t size, bool write)
+{
+	if (IN(tc_classid) || IN(data_meta) || IN(wire_len))
+		return false;
+	if (write && !(IN(mark) || IN(priority) || IN(cb) || IN(tstamp)))
+		return false;
+	return skb_base_ok(off, size, write);
+}
+
+static bool lwt_ctx_ok(uint32_t off, uint32_t size, bool write)
+{
+	if (IN(tc_classid) || (off >= SKB_OFF(family) && off < SKB_END(local_port)) ||
+	    IN(data_meta) || IN(tstamp) || IN(wire_len) || IN(hwtstamp))
+		return false;
+	if (write && !(IN(mark) || IN(priority) || IN(cb)))
+		return false;
+	return skb_base_ok(off, size, write);
+}
+
+#undef IN
+
+#define SKB_TYPE(var, kname, type, l2_, direct_, writable_, rules)                                 \
 	static int var##_test_run(struct progtype_test *t, union bpf_attr *attr)                   \
 	{                                                                                          \
-		static const struct skb_kind k = {l2_, direct_, writable_};                        \
+		static const struct skb_kind k = {l2_, direct_, writable_, rules};                 \
 		return test_run(&k, type, t, attr);                                                \
 	}                                                                                          \
 	const struct progtype progtype_##var = {                                                   \
@@ -369,12 +444,14 @@ static int test_run(const struct skb_kind *kind, uint32_t type, struct progtype_
 		.prog_type = type,                                                                 \
 		.ctx_size = sizeof(struct __sk_buff),                                              \
 		.test_run = var##_test_run,                                                        \
+		.ctx_access = rules,                                                               \
 	}
 
-SKB_TYPE(socket_filter, "socket_filter", BPF_PROG_TYPE_SOCKET_FILTER, false, false, false);
-SKB_TYPE(sched_cls, "sched_cls", BPF_PROG_TYPE_SCHED_CLS, true, true, true);
-SKB_TYPE(sched_act, "sched_act", BPF_PROG_TYPE_SCHED_ACT, true, true, true);
-SKB_TYPE(cgroup_skb, "cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB, false, true, false);
-SKB_TYPE(lwt_in, "lwt_in", BPF_PROG_TYPE_LWT_IN, false, true, false);
-SKB_TYPE(lwt_out, "lwt_out", BPF_PROG_TYPE_LWT_OUT, false, true, false);
-SKB_TYPE(lwt_xmit, "lwt_xmit", BPF_PROG_TYPE_LWT_XMIT, false, true, true);
+SKB_TYPE(socket_filter, "socket_filter", BPF_PROG_TYPE_SOCKET_FILTER, false, false, false,
+	 socket_filter_ctx_ok);
+SKB_TYPE(sched_cls, "sched_cls", BPF_PROG_TYPE_SCHED_CLS, true, true, true, tc_ctx_ok);
+SKB_TYPE(sched_act, "sched_act", BPF_PROG_TYPE_SCHED_ACT, true, true, true, tc_ctx_ok);
+SKB_TYPE(cgroup_skb, "cgroup_skb", BPF_PROG_TYPE_CGROUP_SKB, false, true, false, cgroup_skb_ctx_ok);
+SKB_TYPE(lwt_in, "lwt_in", BPF_PROG_TYPE_LWT_IN, false, true, false, lwt_ctx_ok);
+SKB_TYPE(lwt_out, "lwt_out", BPF_PROG_TYPE_LWT_OUT, false, true, false, lwt_ctx_ok);
+SKB_TYPE(lwt_xmit, "lwt_xmit", BPF_PROG_TYPE_LWT_XMIT, false, true, true, lwt_ctx_ok);

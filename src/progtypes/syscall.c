@@ -29,7 +29,7 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 		if (!ctx)
 			return -ENOMEM;
 		memcpy(ctx, in, size);
-		if (vm_run_add_region(t->run, ctx, size, "ctx", true)) {
+		if (vm_run_add_ctx(t->run, ctx, size, true, progtype_syscall.ctx_access)) {
 			free(ctx);
 			return -ENOMEM;
 		}
@@ -45,6 +45,13 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 	return err;
 }
 
+/* any aligned access (syscall_prog_is_valid_access) */
+static bool ctx_access(uint32_t off, uint32_t size, bool write)
+{
+	(void)write;
+	return off % size == 0;
+}
+
 const struct progtype progtype_syscall = {
 	.name = "syscall",
 	.prog_type = BPF_PROG_TYPE_SYSCALL,
@@ -52,5 +59,6 @@ const struct progtype progtype_syscall = {
 	.ctx_max = CTX_MAX,
 	.ctx_plain = true,
 	.ctx_writable = true,
+	.ctx_access = ctx_access,
 	.test_run = test_run,
 };

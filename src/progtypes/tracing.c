@@ -9,16 +9,40 @@
  * (bpfhost_prog_run). */
 #include <asm/ptrace.h>
 #include <linux/bpf_perf_event.h>
+#include <stddef.h>
 
 #include "progtype.h"
 
-#define PERF_MAX_TRACE_SIZE 2048u
+#define PERF_MAX_TRACE_SIZE 8192u /* since Linux 6.10; 2048 before */
+
+/* the registers: read only, any aligned size (kprobe_prog_is_valid_access) */
+static bool kprobe_access(uint32_t off, uint32_t size, bool write)
+{
+	return !write && off % size == 0;
+}
+
+/* the record past its first 8 bytes (the common fields), read only, any
+ * aligned size (tp_prog_is_valid_access) */
+static bool tracepoint_access(uint32_t off, uint32_t size, bool write)
+{
+	return !write && off >= 8 && off % size == 0;
+}
+
+/* read only; the registers as longs, sample_period and addr also narrower
+ * (pe_prog_is_valid_access) */
+static bool perf_event_access(uint32_t off, uint32_t size, bool write)
+{
+	if (write || off % size)
+		return false;
+	return off >= offsetof(struct bpf_perf_event_data, sample_period) || size == 8;
+}
 
 const struct progtype progtype_kprobe = {
 	.name = "kprobe",
 	.prog_type = BPF_PROG_TYPE_KPROBE,
 	.ctx_size = sizeof(struct pt_regs),
 	.ctx_plain = true,
+	.ctx_access = kprobe_access,
 };
 
 const struct progtype progtype_tracepoint = {
@@ -27,6 +51,7 @@ const struct progtype progtype_tracepoint = {
 	.ctx_size = 0, /* the event's record */
 	.ctx_max = PERF_MAX_TRACE_SIZE,
 	.ctx_plain = true,
+	.ctx_access = tracepoint_access,
 };
 
 const struct progtype progtype_perf_event = {
@@ -34,4 +59,5 @@ const struct progtype progtype_perf_event = {
 	.prog_type = BPF_PROG_TYPE_PERF_EVENT,
 	.ctx_size = sizeof(struct bpf_perf_event_data),
 	.ctx_plain = true,
+	.ctx_access = perf_event_access,
 };

@@ -190,7 +190,7 @@ static int run(struct progtype_test *t, const union bpf_attr *attr, struct xdp_t
 
 	r->args[0] = (uint64_t)(uintptr_t)&x->md;
 	r->ctx_state = &x->buf.hdr;
-	if (vm_run_add_region(r, &x->md, sizeof(x->md), "ctx", false))
+	if (vm_run_add_ctx(r, &x->md, sizeof(x->md), false, progtype_xdp.ctx_access))
 		return -ENOMEM;
 	x->buf.region = r->region_cnt;
 	if (vm_run_add_region(r, x->buf.frame, 0, "packet", true))
@@ -271,9 +271,16 @@ static int test_run(struct progtype_test *t, union bpf_attr *attr)
 	return err;
 }
 
+/* xdp_md: whole u32 fields, read only (the kernel's xdp_is_valid_access) */
+static bool ctx_access(uint32_t off, uint32_t size, bool write)
+{
+	return !write && size == 4 && off % 4 == 0;
+}
+
 const struct progtype progtype_xdp = {
 	.name = "xdp",
 	.prog_type = BPF_PROG_TYPE_XDP,
 	.ctx_size = sizeof(struct xdp_md),
+	.ctx_access = ctx_access,
 	.test_run = test_run,
 };

@@ -94,7 +94,25 @@ int vm_run_add_region(struct vm_run *run, const void *start, uint64_t len, const
 	r->len = len;
 	r->name = name;
 	r->writable = writable;
+	r->access_ok = NULL;
 	return 0;
+}
+
+int vm_run_add_ctx(struct vm_run *run, const void *start, uint64_t len, bool writable,
+		   bool (*access_ok)(uint32_t off, uint32_t size, bool write))
+{
+	int err = vm_run_add_region(run, start, len, "ctx", writable);
+
+	if (!err)
+		run->regions[run->region_cnt - 1].access_ok = access_ok;
+	return err;
+}
+
+static bool region_allows(const struct vm_region *r, uint64_t addr, uint64_t size, bool write)
+{
+	return (r->writable || !write) &&
+	       (!r->access_ok || !size ||
+		r->access_ok((uint32_t)(addr - r->start), (uint32_t)size, write));
 }
 
 void vm_run_stop(struct vm_run *run, uint64_t r0)
@@ -157,7 +175,7 @@ const char *vm_check_access(const struct vm_run *run, uint64_t addr, uint64_t si
 	for (size_t i = 0; i < run->region_cnt; i++) {
 		const struct vm_region *r = &run->regions[i];
 
-		if (inside(r->start, r->len, addr, size) && (r->writable || !write))
+		if (inside(r->start, r->len, addr, size) && region_allows(r, addr, size, write))
 			return r->name;
 	}
 	for (size_t i = 0; i < run->map_cnt + run->extra_map_cnt; i++) {
@@ -250,6 +268,11 @@ int vm_fault_mem(struct vm_run *run, size_t pc, uint64_t addr, uint64_t size, bo
 			best = &run->regions[i];
 		}
 	}
+	if (best && inside(best->start, best->len, addr, size) && best->access_ok)
+		return vm_fault_set(run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
+				    "invalid bpf_context access off=%lld size=%llu (%s)",
+				    (long long)(addr - best->start), (unsigned long long)size,
+				    what);
 	if (best && inside(best->start, best->len, addr, size) && write && !best->writable)
 		return vm_fault_set(run, VM_FAULT_MEM, pc, addr, (uint32_t)size,
 				    "invalid write of %llu bytes at %s%+lld: region is read-only",

@@ -82,6 +82,9 @@ struct vm_region {
 	uint64_t len;
 	const char *name;
 	bool writable;
+	/* a context's rules: whether the program may read or write size bytes
+	 * at off (the kernel's is_valid_access of its type); NULL: any access */
+	bool (*access_ok)(uint32_t off, uint32_t size, bool write);
 };
 
 #define VM_MAX_REGIONS 16
@@ -169,6 +172,10 @@ void vm_run_init(struct vm_run *run, const struct vm_prog *prog);
 /* Adds a region the checked interpreter lets the program touch. */
 int vm_run_add_region(struct vm_run *run, const void *start, uint64_t len, const char *name,
 		      bool writable);
+/* Adds the program's context: a region whose accesses access_ok rules on
+ * (as vm_region.access_ok; NULL: any access, writes if writable). */
+int vm_run_add_ctx(struct vm_run *run, const void *start, uint64_t len, bool writable,
+		   bool (*access_ok)(uint32_t off, uint32_t size, bool write));
 
 /* Both return 0 with run->r0 set, or a negative errno with run->fault filled:
  * -EFAULT (memory, jump), -EINVAL (call), -E2BIG (instruction limit). */
