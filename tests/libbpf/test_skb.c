@@ -1316,6 +1316,20 @@ static int load_raw(enum bpf_prog_type type, enum bpf_attach_type attach,
 	return 0;
 }
 
+/* The program's BPF_PROG_TEST_RUN on a 64-byte frame: 0, or the error. */
+static __attribute__((unused)) int run_raw(enum bpf_prog_type type, const struct bpf_insn *insns, size_t cnt)
+{
+	__u8 frame[64] = {[12] = 0x88, [13] = 0xb5};
+	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .data_size_in = sizeof(frame));
+	int fd = bpf_prog_load(type, NULL, "GPL", insns, cnt, NULL), err;
+
+	if (fd < 0)
+		return fd;
+	err = bpf_prog_test_run_opts(fd, &t);
+	close(fd);
+	return err;
+}
+
 #define SF BPF_PROG_TYPE_SOCKET_FILTER
 #define CLS BPF_PROG_TYPE_SCHED_CLS
 #define CG BPF_PROG_TYPE_CGROUP_SKB
@@ -1435,6 +1449,14 @@ static void ctx_access(void)
 			       "type %d: %d-byte %s at %d: %d, the kernel gives %d", c[i].type,
 			       "\4\2\1\10"[c[i].size >> 3], c[i].write ? "write" : "read", c[i].off,
 			       err, c[i].err);
+#ifndef KERNEL_BACKEND
+		/* bpfhost has no verifier yet: what the kernel refuses faults when it runs */
+		err = run_raw(c[i].type, p, 4);
+		CHECK(c[i].err ? err == -EFAULT : err == 0,
+		      "type %d: a %d-byte %s at %d runs: %d, the kernel refuses it: %s", c[i].type,
+		      "\4\2\1\10"[c[i].size >> 3], c[i].write ? "write" : "read", c[i].off, err,
+		      c[i].err ? "yes" : "no");
+#endif
 	}
 }
 
