@@ -1317,7 +1317,8 @@ static int load_raw(enum bpf_prog_type type, enum bpf_attach_type attach,
 }
 
 /* The program's BPF_PROG_TEST_RUN on a 64-byte frame: 0, or the error. */
-static __attribute__((unused)) int run_raw(enum bpf_prog_type type, const struct bpf_insn *insns, size_t cnt)
+static __attribute__((unused)) int run_raw(enum bpf_prog_type type, const struct bpf_insn *insns,
+					   size_t cnt)
 {
 	__u8 frame[64] = {[12] = 0x88, [13] = 0xb5};
 	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = frame, .data_size_in = sizeof(frame));

@@ -252,7 +252,7 @@ static void xskmap(const struct backend *be)
 	EQ(upd(be, fd, 0, 9999, 0, 0), -EBADF);
 	EQ(upd(be, fd, 0, (uint32_t)pipefd[0], 0, 0), -ENOTSOCK);
 	EQ(upd(be, fd, 0, (uint32_t)udp, 0, 0), -EOPNOTSUPP); /* not AF_XDP */
-	if (xsk >= 0) { /* an AF_XDP socket, bound or not */
+	if (xsk >= 0) {					      /* an AF_XDP socket, bound or not */
 		int xsk2 = socket(AF_XDP, SOCK_RAW, 0);
 
 		EQ(upd(be, fd, 0, (uint32_t)xsk, 0, BPF_EXIST), -ENOENT);
