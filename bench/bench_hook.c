@@ -187,26 +187,6 @@ static double time_native(int tracing, uint64_t *bytes)
 	return best;
 }
 
-/* ns per getpid() + gettid(): what bpfhost's bpf_get_current_pid_tgid calls */
-static double time_pid_tgid(void)
-{
-	double best = 1e30;
-	uint64_t diff = 0;
-
-	for (int b = 0; b < BATCHES; b++) {
-		double t0 = now_ns(), t;
-
-		for (int i = 0; i < HITS; i++)
-			diff |= ((uint64_t)getpid() << 32 | (uint32_t)gettid()) ^ native_pid_tgid;
-		t = (now_ns() - t0) / HITS;
-		if (t < best)
-			best = t;
-	}
-	if (diff)
-		fail("getpid() and gettid() changed during the run");
-	return best;
-}
-
 /* ---- programs and maps on either side ---- */
 
 /* an fd, or -errno (with the verifier's log, if any, in log) */
@@ -641,10 +621,6 @@ int main(void)
 		 "%d)",
 		 BATCHES, HITS);
 	report(what, htrace_ns, ktrace_ns, ntrace_ns);
-	double pid_ns = time_pid_tgid();
-	printf("  of which bpfhost's bpf_get_current_pid_tgid (getpid() + gettid(), two "
-	       "syscalls): %.1f ns, %.0f%% of its tracing hit\n",
-	       pid_ns, 100 * pid_ns / htrace_ns);
 
 	free(trivial);
 	free(htracing);
