@@ -123,11 +123,12 @@ check-format:
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 
 # The examples: mkcapture writes a sample capture (and the odd ones the tests
-# use); three BPF programs run over it with bpfhost run (examples/run.sh).
+# use); three BPF programs run over it with bpfhost run; plugin_host runs a
+# BPF plugin at an application's hook (examples/run.sh).
 EXAMPLE_DIR := $(BUILD)/examples
 EXAMPLE_BPF := $(patsubst examples/%.bpf.c,$(EXAMPLE_DIR)/%.bpf.o,$(wildcard examples/*.bpf.c))
 .PHONY: example-build
-example-build: $(EXAMPLE_DIR)/mkcapture $(EXAMPLE_BPF)
+example-build: $(EXAMPLE_DIR)/mkcapture $(EXAMPLE_BPF) $(EXAMPLE_DIR)/plugin_host
 
 $(EXAMPLE_DIR)/mkcapture: examples/mkcapture.c
 	@mkdir -p $(dir $@)
@@ -136,6 +137,12 @@ $(EXAMPLE_DIR)/mkcapture: examples/mkcapture.c
 $(EXAMPLE_DIR)/%.bpf.o: examples/%.bpf.c
 	@mkdir -p $(dir $@)
 	clang -O2 -g -target bpf -Wall -Werror -I/usr/include/$(shell gcc -print-multiarch) -c $< -o $@
+
+# an application running BPF plugins: Debian's libbpf routed to bpfhost, as the tests'
+$(EXAMPLE_DIR)/plugin_host: examples/plugin_host.c examples/plugin.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(WRAP) $< $(LIBBPF_LIBS) $(LIB) -o $@ $(LDLIBS)
+$(EXAMPLE_DIR)/plugin.bpf.o: examples/plugin.h
 
 $(EXAMPLE_DIR)/sample.pcap: $(EXAMPLE_DIR)/mkcapture
 	$< sample $@

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The examples, as `make example` runs them (it builds what they need first):
 # three BPF programs compiled by clang run by `bpfhost run` over a sample
-# capture, then a program in BPF assembly run on one frame.
+# capture, a program in BPF assembly run on one frame, then an application
+# running a BPF plugin at its own hook.
 # Usage: examples/run.sh [BUILD_DIR]
 set -eu
 build=${1:-build}
@@ -48,3 +49,9 @@ printf 'fast interpreter:    r0 = 0x'
 bad=$(echo "$frame" | sed 's/b1 e6/b1 e7/')
 printf 'checksum corrupted:  r0 = 0x'
 "$B" exec "$bad" <"$prog"
+echo
+echo "== 5. A plugin (examples/plugin.bpf.c) run by an application (examples/plugin_host.c)"
+echo "   at its request hook: a program type it registered, its own helpers app_log and"
+echo "   app_config; rate limit, method and path rules, per-client counts; a second"
+echo "   program reads past its request: stopped, reported, disabled"
+say "$E/plugin_host" "$E/plugin.bpf.o"

@@ -4,7 +4,10 @@
 # sample, pcapng, snaplen-cut, tiny frames), exact verdicts, the packets
 # written out (their checksums recomputed), trace output and map contents;
 # then damaged captures and wrong arguments: a clear message, exit 1, no
-# crash. Builds what it runs (make example-build and two tests/bpf objects).
+# crash. Then the plugin example: examples/plugin_host running
+# examples/plugin.bpf.c at its request hook, its verdicts, the plugin's logs
+# and map, the faulting program stopped; and its wrong arguments.
+# Builds what it runs (make example-build and two tests/bpf objects).
 # Usage: BPFHOST=build/bpfhost BUILD=build sh tests/run_pcap.sh
 set -u
 B=${BPFHOST:-build/bpfhost}
@@ -171,6 +174,52 @@ expect "socket filter out" 0 "dns.pcap: 5 packets, 0 with a wrong checksum" "" -
 	"$MK" verify "$T/dns.pcap"
 lines "socket filter out: DNS only" "$T/out" ":53 ttl 64: checksums ok" 3
 lines "socket filter out: DNS answers" "$T/out" "192.168.1.1:53 >" 2
+
+# the plugin example: an application's program type, its helpers (app_log,
+# app_config: max_per_second 3), a hash map, a context it writes; the second
+# program reads past its request on the first and is disabled
+PH="$E/plugin_host"
+expect "plugin host runs" 0 "plugin.bpf.o: 2 programs on the request hook (program type 0x10000)" \
+	"" -- "$PH" "$E/plugin.bpf.o"
+cp "$T/out" "$T/plugin.out"
+check "plugin host: nothing on stderr" [ ! -s "$T/err" ]
+P="$T/plugin.out"
+line "plugin 1: / rewritten" "$P" "1 0 ms 10.0.0.7 GET / pass, as /index.html"
+line "plugin 2: passes" "$P" "2 10 ms 192.168.1.9 GET /index.html pass"
+line "plugin 3: /admin from outside" "$P" "3 20 ms 192.168.1.9 GET /admin/users reject 403"
+line "plugin 4: /admin from inside" "$P" "4 30 ms 10.0.0.7 POST /admin/users pass"
+line "plugin 5: method" "$P" "5 40 ms 192.168.1.9 DELETE /index.html reject 405"
+line "plugin 6: rate limit" "$P" "6 50 ms 192.168.1.9 GET /style.css reject 429"
+line "plugin 7: rate limit" "$P" "7 60 ms 192.168.1.9 GET /favicon.ico reject 429"
+line "plugin 8: HEAD" "$P" "8 70 ms 172.16.0.3 HEAD /index.html pass"
+line "plugin 9: a new second" "$P" "9 1500 ms 192.168.1.9 GET /index.html pass"
+line "plugin 10: .." "$P" "10 1510 ms 10.0.0.7 GET /files/../../etc/passwd reject 403"
+lines "plugin: 5 passed" "$P" " pass" 5
+lines "plugin: 5 rejected" "$P" " reject " 5
+line "plugin log: rewrite" "$P" "log: rewrote / to /index.html"
+line "plugin log: /admin" "$P" "log: /admin/users from 192.168.1.9 refused"
+line "plugin log: method" "$P" "log: method DELETE not allowed"
+line "plugin log: rate 4" "$P" "log: rate limit: 192.168.1.9 sent 4 requests within 1 s"
+line "plugin log: rate 5" "$P" "log: rate limit: 192.168.1.9 sent 5 requests within 1 s"
+line "plugin log: .." "$P" "log: a path with .. refused"
+lines "plugin log: 6 lines" "$P" "log: " 6
+fault="program 'peek' faulted, disabled: insn 0: invalid read of 8 bytes at ctx+88"
+lines "plugin: peek stopped" "$P" "$fault" 1
+lines "plugin: peek stopped once" "$P" "faulted" 1
+# line 4: after the header, request 1 and its log line
+check "plugin: peek stopped on the first request" [ "$(grep -nF faulted "$P" | cut -d: -f1)" = 4 ]
+line "plugin map: 10.0.0.7" "$P" "10.0.0.7 requests 3, rejected 1"
+line "plugin map: 172.16.0.3" "$P" "172.16.0.3 requests 1, rejected 0"
+line "plugin map: 192.168.1.9" "$P" "192.168.1.9 requests 6, rejected 4"
+lines "plugin map: 3 clients" "$P" ", rejected " 3
+expect "plugin: missing object" 1 "" "plugin_host: cannot open plugin $T/none.o: No such file or directory" -- \
+	"$PH" "$T/none.o"
+expect "plugin: not an object" 1 "" "plugin_host: cannot open plugin $T/sample.pcap: BPF object format invalid" -- \
+	"$PH" "$T/sample.pcap"
+expect "plugin: another section" 1 "" \
+	"plugin_host: $XDP: program 'xdp_firewall' is in section 'xdp': plugins put theirs in SEC(\"request\")" -- \
+	"$PH" "$XDP"
+expect "plugin: no object given" 2 "" "usage: plugin_host PLUGIN.bpf.o" -- "$PH"
 
 # other captures: pcapng, snaplen-cut, frames too short to run
 expect "pcapng" 0 "packets: 3" "" -- "$B" run "$XDP" --pcap "$T/pcapng.pcap" --no-maps
