@@ -26,33 +26,39 @@
 #define MAX_PROGS 8
 #define MAX_CLIENTS 64
 
-/* What the plugin logged while one request ran: app_log appends here. */
-static char plugin_log[2048];
-static size_t plugin_log_len;
+/* What the plugin logged while one request ran: app_log appends here (it
+ * is app_log's data, which bpfhost hands it with each call). */
+struct plugin_log {
+	char text[2048];
+	size_t len;
+};
+static struct plugin_log plugin_log;
 
-static void log_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void log_add(struct plugin_log *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
-static void log_add(const char *fmt, ...)
+static void log_add(struct plugin_log *l, const char *fmt, ...)
 {
-	size_t room = sizeof(plugin_log) - plugin_log_len;
+	size_t room = sizeof(l->text) - l->len;
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(plugin_log + plugin_log_len, room, fmt, ap);
+	n = vsnprintf(l->text + l->len, room, fmt, ap);
 	va_end(ap);
 	if (n > 0)
-		plugin_log_len += (size_t)n < room ? (size_t)n : room - 1;
+		l->len += (size_t)n < room ? (size_t)n : room - 1;
 }
 
 /* app_log(msg, len). bpfhost checked before the call that msg..msg+len is
  * memory the program may read (BPFHOST_ARG_MEM_RO, then BPFHOST_ARG_SIZE). */
 static unsigned long long app_log(unsigned long long msg, unsigned long long len,
 				  unsigned long long r3, unsigned long long r4,
-				  unsigned long long r5, void *ctx)
+				  unsigned long long r5, void *ctx, void *data)
 {
 	(void)r3, (void)r4, (void)r5, (void)ctx;
-	log_add("    log: %.*s\n", (int)(len < 200 ? len : 200), (const char *)(uintptr_t)msg);
+	log_add(data, "    log: %.*s\n", (int)(len < 200 ? len : 200),
+		(const char *)(uintptr_t)msg);
 	return 0;
 }
 
@@ -68,9 +74,9 @@ static const struct {
  * the program's memory (BPFHOST_ARG_STR). */
 static unsigned long long app_config(unsigned long long key, unsigned long long r2,
 				     unsigned long long r3, unsigned long long r4,
-				     unsigned long long r5, void *ctx)
+				     unsigned long long r5, void *ctx, void *data)
 {
-	(void)r2, (void)r3, (void)r4, (void)r5, (void)ctx;
+	(void)r2, (void)r3, (void)r4, (void)r5, (void)ctx, (void)data;
 	for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
 		if (!strcmp(settings[i].key, (const char *)(uintptr_t)key))
 			return (unsigned long long)settings[i].value;
@@ -85,10 +91,11 @@ static const int kernel_helpers[] = {
 	0,
 };
 static const struct bpfhost_helper app_helpers[] = {
-	{PLUGIN_APP_LOG, "app_log", app_log, {BPFHOST_ARG_MEM_RO, BPFHOST_ARG_SIZE}},
-	{PLUGIN_APP_CONFIG, "app_config", app_config, {BPFHOST_ARG_STR}},
+	{PLUGIN_APP_LOG, "app_log", app_log, {BPFHOST_ARG_MEM_RO, BPFHOST_ARG_SIZE}, &plugin_log},
+	{PLUGIN_APP_CONFIG, "app_config", app_config, {BPFHOST_ARG_STR}, NULL},
 };
 static const struct bpfhost_prog_type request_hook = {
+	.sz = sizeof(struct bpfhost_prog_type),
 	.name = "request",
 	.ctx_size = sizeof(struct request),
 	.ctx_writable = 1,
@@ -151,7 +158,7 @@ static int run_plugin(struct plugin_prog *progs, unsigned cnt, struct request *r
 		if (progs[i].disabled)
 			continue;
 		if (bpfhost_prog_run(progs[i].fd, &work, sizeof(work), &ret, why, sizeof(why))) {
-			log_add("    program '%s' faulted, disabled: %s\n",
+			log_add(&plugin_log, "    program '%s' faulted, disabled: %s\n",
 				bpf_program__name(progs[i].prog), why);
 			progs[i].disabled = true;
 			continue;
@@ -264,8 +271,8 @@ int main(int argc, char **argv)
 		snprintf(req.path, sizeof(req.path), "%s", requests[i].path);
 		inet_pton(AF_INET, requests[i].client, &req.client_ip);
 		req.time_ms = requests[i].time_ms;
-		plugin_log_len = 0;
-		plugin_log[0] = '\0';
+		plugin_log.len = 0;
+		plugin_log.text[0] = '\0';
 		verdict = run_plugin(progs, cnt, &req);
 		printf("%2zu %5u ms  %-12s %-6s %-24s  ", i + 1, requests[i].time_ms,
 		       requests[i].client, requests[i].method, requests[i].path);
@@ -275,7 +282,7 @@ int main(int argc, char **argv)
 			printf("pass, as %s\n", req.path);
 		else
 			printf("pass\n");
-		fputs(plugin_log, stdout);
+		fputs(plugin_log.text, stdout);
 	}
 
 	clients = bpf_object__find_map_by_name(obj, "clients");

@@ -41,7 +41,8 @@ BPFHOST_API void bpfhost_fd_closed(int fd);
  * the type (or the type's context is not plain memory: XDP and the
  * __sk_buff types run through BPF_PROG_TEST_RUN); -EFAULT if the program
  * faulted, -E2BIG if it ran too long: with err (if given) saying where and
- * why in a line of at most err_len bytes. */
+ * why in a line of at most err_len bytes. What the program wrote into ctx
+ * before a fault stays written: run it on a copy to undo that. */
 BPFHOST_API int bpfhost_prog_run(int prog_fd, void *ctx, size_t ctx_size, unsigned long long *ret,
 				 char *err, size_t err_len);
 
@@ -65,14 +66,17 @@ enum bpfhost_arg {
 struct bpfhost_helper {
 	int id;		  /* BPFHOST_APP_HELPER_MIN..BPFHOST_APP_HELPER_MAX */
 	const char *name; /* for messages: "app_log" */
-	/* the program's r1..r5; ctx is the context of the run that called it */
+	/* the program's r1..r5; ctx is the context of the run that called it,
+	 * data the helper's own (below) */
 	unsigned long long (*fn)(unsigned long long r1, unsigned long long r2,
 				 unsigned long long r3, unsigned long long r4,
-				 unsigned long long r5, void *ctx);
+				 unsigned long long r5, void *ctx, void *data);
 	unsigned char args[5]; /* enum bpfhost_arg, for r1..r5 */
+	void *data;	       /* handed to fn as it is */
 };
 
 struct bpfhost_prog_type {
+	size_t sz;		   /* sizeof(struct bpfhost_prog_type): it may grow */
 	const char *name;	   /* [a-z0-9_], 1 to 31 characters */
 	unsigned int ctx_size;	   /* the context's size in bytes (at most 65535) */
 	int ctx_writable;	   /* nonzero: programs may write the context */
@@ -87,8 +91,9 @@ struct bpfhost_prog_type {
 /* Registers a program type for this process's hooks. Returns its number (for
  * bpf_attr.prog_type, libbpf's bpf_program__set_type), or a negative errno
  * with err (if given) naming what is wrong: -EINVAL for a bad description
- * (name, sizes, an id out of range or twice, a kernel helper id bpfhost does
- * not have), -EEXIST for a name already registered, -ENOSPC past 64 types.
+ * (sz, name, sizes, an id out of range or twice, a kernel helper id bpfhost
+ * does not have), -E2BIG for fields of a newer bpfhost (sz past the struct
+ * this one knows, not zero there), -EEXIST for a name already registered, -ENOSPC past 64 types.
  * The description is copied. Programs of the type load with BPF_PROG_LOAD,
  * may call the listed helpers and no others, run with bpfhost_prog_run, and
  * test-run with BPF_PROG_TEST_RUN (ctx_in/ctx_out of ctx_size bytes, repeat,

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,7 +79,7 @@ static uint64_t app_call(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uin
 {
 	const struct bpfhost_helper *h = run->helper->data;
 
-	return h->fn(r1, r2, r3, r4, r5, (void *)(uintptr_t)run->args[0]);
+	return h->fn(r1, r2, r3, r4, r5, (void *)(uintptr_t)run->args[0], h->data);
 }
 
 static int fail(char *err, size_t err_len, int e, const char *fmt, ...)
@@ -134,6 +135,14 @@ static int build(struct app_type *a, const struct bpfhost_prog_type *d, char *er
 	struct vm_helper_table k = kernel_helpers();
 	size_t cnt = k.cnt;
 
+	if (d->sz < offsetof(struct bpfhost_prog_type, helper_cnt) + sizeof(d->helper_cnt))
+		return fail(err, len, -EINVAL,
+			    "program type: sz %zu, want sizeof(struct bpfhost_prog_type) (%zu)",
+			    d->sz, sizeof(*d));
+	if (d->sz > sizeof(*d) && !progtype_zero(d, sizeof(*d), d->sz))
+		return fail(err, len, -E2BIG,
+			    "program type: fields past the %zu bytes this bpfhost knows are set",
+			    sizeof(*d));
 	if (!name_ok(d->name))
 		return fail(err, len, -EINVAL, "program type name: 1 to %d characters of [a-z0-9_]",
 			    MAX_NAME);

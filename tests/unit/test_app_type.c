@@ -51,14 +51,16 @@ struct hook_ctx {
 	char name[8];
 };
 
-static void *seen_ctx;
+static void *seen_ctx, *seen_data;
 static unsigned long long seen_args[5];
+static int combine_data; /* app_combine's own: its address reaches it */
 
 static unsigned long long app_combine(unsigned long long r1, unsigned long long r2,
 				      unsigned long long r3, unsigned long long r4,
-				      unsigned long long r5, void *ctx)
+				      unsigned long long r5, void *ctx, void *data)
 {
 	seen_ctx = ctx;
+	seen_data = data;
 	seen_args[0] = r1, seen_args[1] = r2, seen_args[2] = r3, seen_args[3] = r4;
 	seen_args[4] = r5;
 	return r1 * 1000 + r2;
@@ -67,20 +69,20 @@ static unsigned long long app_combine(unsigned long long r1, unsigned long long 
 /* the sum of size bytes at p */
 static unsigned long long app_sum(unsigned long long p, unsigned long long size,
 				  unsigned long long r3, unsigned long long r4,
-				  unsigned long long r5, void *ctx)
+				  unsigned long long r5, void *ctx, void *data)
 {
 	const unsigned char *c = (const unsigned char *)(uintptr_t)p;
 	unsigned long long s = 0;
 
-	(void)r3, (void)r4, (void)r5, (void)ctx;
+	(void)r3, (void)r4, (void)r5, (void)ctx, (void)data;
 	for (unsigned long long i = 0; i < size; i++)
 		s += c[i];
 	return s;
 }
 
 static const struct bpfhost_helper app_helpers[] = {
-	{1000, "app_combine", app_combine, {0}},
-	{1001, "app_sum", app_sum, {BPFHOST_ARG_MEM_RO, BPFHOST_ARG_SIZE}},
+	{1000, "app_combine", app_combine, {0}, &combine_data},
+	{1001, "app_sum", app_sum, {BPFHOST_ARG_MEM_RO, BPFHOST_ARG_SIZE}, NULL},
 };
 static const int kernel_ids[] = {BPF_FUNC_get_smp_processor_id, BPF_FUNC_map_lookup_elem, 0};
 
@@ -114,7 +116,12 @@ static int load(uint32_t type, const struct bpf_insn *insns, uint32_t cnt, char 
 static void registration(void)
 {
 	struct bpfhost_helper h[2] = {app_helpers[0], app_helpers[1]};
-	struct bpfhost_prog_type d = {"bad-name", 8, 0, NULL, NULL, 0};
+	struct bpfhost_prog_type d = {sizeof(d), "bad-name", 8, 0, NULL, NULL, 0};
+	struct {
+		struct bpfhost_prog_type t;
+		uint64_t newer; /* a field of a later bpfhost */
+	} grown = {{sizeof(grown), "grown", 8, 0, NULL, NULL, 0}, 1};
+	int r;
 	int bad_kernel[] = {BPF_FUNC_get_smp_processor_id, 4000, 0};
 
 	REG_FAILS(&d, -EINVAL, "[a-z0-9_]");
@@ -146,13 +153,21 @@ static void registration(void)
 	d.kernel_helpers = bad_kernel;
 	REG_FAILS(&d, -EINVAL, "bpfhost has no kernel helper #4000");
 	REG_FAILS(NULL, -EINVAL, "no program type given");
+	d.kernel_helpers = NULL;
+	d.sz = 8;
+	REG_FAILS(&d, -EINVAL, "sz 8, want sizeof(struct bpfhost_prog_type)");
+	REG_FAILS(&grown.t, -E2BIG, "fields past the");
+	grown.newer = 0; /* a newer caller's struct, its new fields unused */
+	r = bpfhost_prog_type_register(&grown.t, NULL, 0);
+	CHECK(r >= (int)BPFHOST_PROG_TYPE_APP_BASE, "a longer struct, zero past ours: %d", r);
 }
 
 static void hooks(void)
 {
 	const struct bpfhost_prog_type desc = {
-		"test_hook", sizeof(struct hook_ctx), 1, kernel_ids, app_helpers, 2};
-	const struct bpfhost_prog_type ro_desc = {"test_hook_ro", 16, 0, NULL, NULL, 0};
+		sizeof(desc), "test_hook", sizeof(struct hook_ctx), 1, kernel_ids, app_helpers, 2};
+	const struct bpfhost_prog_type ro_desc = {
+		sizeof(ro_desc), "test_hook_ro", 16, 0, NULL, NULL, 0};
 	/* ctx->out = combine(ctx->a, ctx->b, 7, 8, 9); return sum(ctx->name, 8) */
 	const struct bpf_insn prog[] = {
 		MOV(6, 1),  LDX(BPF_W, 1, 6, 0), LDX(BPF_W, 2, 6, 4), MOVK(3, 7),
@@ -187,6 +202,7 @@ static void hooks(void)
 	CHECK(r == 0 && ret == 'a' + 'b' + 'c', "run: %d %llu %s", r, ret, err);
 	CHECK(ctx.out == 3004, "ctx.out %llu", (unsigned long long)ctx.out);
 	CHECK(seen_ctx == &ctx, "the helper got the run's context: %p", seen_ctx);
+	CHECK(seen_data == &combine_data, "the helper got its data: %p", seen_data);
 	CHECK(seen_args[2] == 7 && seen_args[3] == 8 && seen_args[4] == 9, "args %llu %llu %llu",
 	      seen_args[2], seen_args[3], seen_args[4]);
 	r = bpfhost_prog_run(fd, &ctx, sizeof(ctx) - 1, &ret, err, sizeof(err));
