@@ -681,6 +681,22 @@ static void run_holds_release(struct run_holds *holds)
 	holds->cnt = 0;
 }
 
+/* A run of prog, a program of type, from its first instruction on this
+ * CPU, with its maps, the type's helpers, tail calls and inner maps held
+ * in holds. */
+static void run_setup(struct vm_run *run, struct bpfprog *prog, const struct progtype *type,
+		      struct run_holds *holds)
+{
+	vm_run_init(run, prog->vm);
+	run->helpers = progtype_helpers(type);
+	run->maps = prog->maps;
+	run->map_cnt = prog->map_cnt;
+	run->cpu = map_this_cpu();
+	run->tail_call = tail_call_target;
+	run->resolve_map = inner_map;
+	run->user = holds;
+}
+
 /* A test run lent to a program type (src/progtypes): the run set up as a
  * syscall program's, each of its runs starting from the program's own first
  * instruction and maps, no tail call counted, nothing of the last run held. */
@@ -722,14 +738,7 @@ static int test_run_type(struct bpfprog *prog, const struct progtype *type, unio
 	run = calloc(1, sizeof(*run)); /* a zeroed stack: nothing of the process shows through */
 	if (!run)
 		return -ENOMEM;
-	vm_run_init(run, prog->vm);
-	run->helpers = progtype_helpers(type);
-	run->maps = prog->maps;
-	run->map_cnt = prog->map_cnt;
-	run->cpu = map_this_cpu();
-	run->tail_call = tail_call_target;
-	run->resolve_map = inner_map;
-	run->user = &tt.holds;
+	run_setup(run, prog, type, &tt.holds);
 	tt.t.run = run;
 	tt.t.type = type;
 	tt.t.expected_attach_type = prog->expected_attach_type;
@@ -853,14 +862,7 @@ int bpfhost_prog_run(int prog_fd, void *ctx, size_t ctx_size, unsigned long long
 		e = run_error(err, err_len, -ENOMEM, "out of memory");
 		goto out;
 	}
-	vm_run_init(run, prog->vm);
-	run->helpers = progtype_helpers(type);
-	run->maps = prog->maps;
-	run->map_cnt = prog->map_cnt;
-	run->cpu = map_this_cpu();
-	run->tail_call = tail_call_target;
-	run->resolve_map = inner_map;
-	run->user = &holds;
+	run_setup(run, prog, type, &holds);
 	run->args[0] = (uint64_t)(uintptr_t)ctx;
 	if (ctx_size)
 		vm_run_add_ctx(run, ctx, ctx_size, type->ctx_writable, type->ctx_access);
