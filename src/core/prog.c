@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -244,7 +243,7 @@ static int check_helpers(const struct bpfprog *prog, struct ulog *log)
 				    i, id);
 			return -EINVAL;
 		}
-		if (id == BPF_FUNC_copy_from_user && !(prog->prog_flags & BPF_F_SLEEPABLE)) {
+		if (t.helpers[id].might_sleep && !(prog->prog_flags & BPF_F_SLEEPABLE)) {
 			ulog_printf(log,
 				    "insn %u: helper call might sleep in a non-sleepable prog\n",
 				    i);
@@ -775,21 +774,6 @@ int prog_run_packet_fd(union bpf_attr *attr, const struct prog_packet_opts *po)
 	return err;
 }
 
-static int run_error(char *buf, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int run_error(char *buf, size_t len, int err, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (buf && len) {
-		va_start(ap, fmt);
-		vsnprintf(buf, len, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
-
 /* A run for each thread, kept between runs: a hook that fires often costs
  * no allocation. A helper that runs a program while one runs gets its own.
  * Runs start on a zeroed stack: what a program may find there (it has no
@@ -836,30 +820,30 @@ int bpfhost_prog_run(int prog_fd, void *ctx, size_t ctx_size, unsigned long long
 
 	o = obj_from_fd(prog_fd, OBJ_PROG, NULL, &e);
 	if (!o)
-		return run_error(err, err_len, e, "fd %d is not a BPF program", prog_fd);
+		return ulog_error(err, err_len, e, "fd %d is not a BPF program", prog_fd);
 	prog = prog_of(o);
 	type = progtype_find(prog->prog_type);
 	if (!type || !type->ctx_plain) {
-		e = run_error(err, err_len, -EINVAL,
-			      "%s programs do not run on a context in memory: use "
-			      "BPF_PROG_TEST_RUN",
-			      prog_type_name(prog->prog_type));
+		e = ulog_error(err, err_len, -EINVAL,
+			       "%s programs do not run on a context in memory: use "
+			       "BPF_PROG_TEST_RUN",
+			       prog_type_name(prog->prog_type));
 		goto out;
 	}
 	if (type->ctx_size ? ctx_size != type->ctx_size
 			   : type->ctx_max && ctx_size > type->ctx_max) {
-		e = run_error(err, err_len, -EINVAL, "ctx_size %zu: a %s context is %s%u bytes",
-			      ctx_size, type->name, type->ctx_size ? "" : "at most ",
-			      type->ctx_size ? type->ctx_size : type->ctx_max);
+		e = ulog_error(err, err_len, -EINVAL, "ctx_size %zu: a %s context is %s%u bytes",
+			       ctx_size, type->name, type->ctx_size ? "" : "at most ",
+			       type->ctx_size ? type->ctx_size : type->ctx_max);
 		goto out;
 	}
 	if (ctx_size && !ctx) {
-		e = run_error(err, err_len, -EINVAL, "ctx is NULL with ctx_size %zu", ctx_size);
+		e = ulog_error(err, err_len, -EINVAL, "ctx is NULL with ctx_size %zu", ctx_size);
 		goto out;
 	}
 	run = run_get(&kept);
 	if (!run) {
-		e = run_error(err, err_len, -ENOMEM, "out of memory");
+		e = ulog_error(err, err_len, -ENOMEM, "out of memory");
 		goto out;
 	}
 	run_setup(run, prog, type, &holds);
@@ -870,7 +854,7 @@ int bpfhost_prog_run(int prog_fd, void *ctx, size_t ctx_size, unsigned long long
 	run->extra_map_cnt = 0;
 	run_holds_release(&holds);
 	if (e)
-		run_error(err, err_len, e, "%s", run->fault.msg);
+		ulog_error(err, err_len, e, "%s", run->fault.msg);
 	else if (ret)
 		*ret = run->r0;
 	if (kept)

@@ -39,7 +39,9 @@ TASK_HELPER_FN(map_lookup_percpu_elem);
 	[BPF_FUNC_map_lookup_percpu_elem] = {"bpf_map_lookup_percpu_elem",                         \
 					     helper_map_lookup_percpu_elem,                        \
 					     {VM_ARG_MAP, VM_ARG_MAP_KEY}},                        \
-	[BPF_FUNC_copy_from_user] = {                                                              \
-		"bpf_copy_from_user", helper_probe_read, {VM_ARG_MEM_RW, VM_ARG_SIZE}}
+	[BPF_FUNC_copy_from_user] = {"bpf_copy_from_user",                                         \
+				     helper_probe_read,                                            \
+				     {VM_ARG_MEM_RW, VM_ARG_SIZE},                                 \
+				     .might_sleep = true}
 
 #endif

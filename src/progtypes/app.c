@@ -14,7 +14,6 @@
  * repeats. */
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include <bpfhost.h>
 
 #include "../helpers/kernel.h"
+#include "../util/log.h"
 #include "progtype.h"
 
 #define MAX_TYPES 64
@@ -82,21 +82,6 @@ static uint64_t app_call(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uin
 	return h->fn(r1, r2, r3, r4, r5, (void *)(uintptr_t)run->args[0], h->data);
 }
 
-static int fail(char *err, size_t err_len, int e, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t err_len, int e, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && err_len) {
-		va_start(ap, fmt);
-		vsnprintf(err, err_len, fmt, ap);
-		va_end(ap);
-	}
-	return e;
-}
-
 static bool name_ok(const char *name)
 {
 	size_t n = name ? strnlen(name, MAX_NAME + 1) : 0;
@@ -136,53 +121,55 @@ static int build(struct app_type *a, const struct bpfhost_prog_type *d, char *er
 	size_t cnt = k.cnt;
 
 	if (d->sz < offsetof(struct bpfhost_prog_type, helper_cnt) + sizeof(d->helper_cnt))
-		return fail(err, len, -EINVAL,
-			    "program type: sz %zu, want sizeof(struct bpfhost_prog_type) (%zu)",
-			    d->sz, sizeof(*d));
+		return ulog_error(
+			err, len, -EINVAL,
+			"program type: sz %zu, want sizeof(struct bpfhost_prog_type) (%zu)", d->sz,
+			sizeof(*d));
 	if (d->sz > sizeof(*d) && !progtype_zero(d, sizeof(*d), d->sz))
-		return fail(err, len, -E2BIG,
-			    "program type: fields past the %zu bytes this bpfhost knows are set",
-			    sizeof(*d));
+		return ulog_error(
+			err, len, -E2BIG,
+			"program type: fields past the %zu bytes this bpfhost knows are set",
+			sizeof(*d));
 	if (!name_ok(d->name))
-		return fail(err, len, -EINVAL, "program type name: 1 to %d characters of [a-z0-9_]",
-			    MAX_NAME);
+		return ulog_error(err, len, -EINVAL,
+				  "program type name: 1 to %d characters of [a-z0-9_]", MAX_NAME);
 	if (d->ctx_size > MAX_CTX)
-		return fail(err, len, -EINVAL, "%s: ctx_size %u is more than %u", d->name,
-			    d->ctx_size, MAX_CTX);
+		return ulog_error(err, len, -EINVAL, "%s: ctx_size %u is more than %u", d->name,
+				  d->ctx_size, MAX_CTX);
 	if (d->helper_cnt && !d->helpers)
-		return fail(err, len, -EINVAL, "%s: helper_cnt %u with no helpers", d->name,
-			    d->helper_cnt);
+		return ulog_error(err, len, -EINVAL, "%s: helper_cnt %u with no helpers", d->name,
+				  d->helper_cnt);
 	for (unsigned i = 0; i < d->helper_cnt; i++) {
 		const struct bpfhost_helper *h = &d->helpers[i];
 		const char *why = args_problem(h->args);
 
 		if (h->id < BPFHOST_APP_HELPER_MIN || h->id > BPFHOST_APP_HELPER_MAX)
-			return fail(err, len, -EINVAL, "%s: helper %u has id %d, not %d..%d",
-				    d->name, i, h->id, BPFHOST_APP_HELPER_MIN,
-				    BPFHOST_APP_HELPER_MAX);
+			return ulog_error(err, len, -EINVAL, "%s: helper %u has id %d, not %d..%d",
+					  d->name, i, h->id, BPFHOST_APP_HELPER_MIN,
+					  BPFHOST_APP_HELPER_MAX);
 		if (!h->fn || !h->name || !h->name[0])
-			return fail(err, len, -EINVAL, "%s: helper #%d has no %s", d->name, h->id,
-				    h->fn ? "name" : "function");
+			return ulog_error(err, len, -EINVAL, "%s: helper #%d has no %s", d->name,
+					  h->id, h->fn ? "name" : "function");
 		if (why)
-			return fail(err, len, -EINVAL, "%s: helper %s#%d: %s", d->name, h->name,
-				    h->id, why);
+			return ulog_error(err, len, -EINVAL, "%s: helper %s#%d: %s", d->name,
+					  h->name, h->id, why);
 		for (unsigned j = 0; j < i; j++)
 			if (d->helpers[j].id == h->id)
-				return fail(err, len, -EINVAL, "%s: helper id %d given twice",
-					    d->name, h->id);
+				return ulog_error(err, len, -EINVAL, "%s: helper id %d given twice",
+						  d->name, h->id);
 		if ((size_t)h->id + 1 > cnt)
 			cnt = (size_t)h->id + 1;
 	}
 	for (const int *id = d->kernel_helpers; id && *id; id++)
 		if (*id < 0 || (size_t)*id >= k.cnt || !k.helpers[*id].fn)
-			return fail(err, len, -EINVAL, "%s: bpfhost has no kernel helper #%d",
-				    d->name, *id);
+			return ulog_error(err, len, -EINVAL, "%s: bpfhost has no kernel helper #%d",
+					  d->name, *id);
 	a->rows = calloc(cnt, sizeof(*a->rows));
 	a->app_helpers = calloc(d->helper_cnt ? d->helper_cnt : 1, sizeof(*a->app_helpers));
 	if (!a->rows || !a->app_helpers) {
 		free(a->rows);
 		free(a->app_helpers);
-		return fail(err, len, -ENOMEM, "%s: out of memory", d->name);
+		return ulog_error(err, len, -ENOMEM, "%s: out of memory", d->name);
 	}
 	for (const int *id = d->kernel_helpers; id && *id; id++)
 		a->rows[*id] = k.helpers[*id];
@@ -216,18 +203,19 @@ int bpfhost_prog_type_register(const struct bpfhost_prog_type *d, char *err, siz
 	int r;
 
 	if (!d)
-		return fail(err, err_len, -EINVAL, "no program type given");
+		return ulog_error(err, err_len, -EINVAL, "no program type given");
 	pthread_mutex_lock(&register_lock);
 	n = atomic_load_explicit(&type_cnt, memory_order_relaxed);
 	for (unsigned i = 0; i < n; i++)
 		if (d->name && !strcmp(types[i].name, d->name)) {
 			pthread_mutex_unlock(&register_lock);
-			return fail(err, err_len, -EEXIST, "program type %s is registered already",
-				    d->name);
+			return ulog_error(err, err_len, -EEXIST,
+					  "program type %s is registered already", d->name);
 		}
 	if (n == MAX_TYPES) {
 		pthread_mutex_unlock(&register_lock);
-		return fail(err, err_len, -ENOSPC, "no room for a program type past %d", MAX_TYPES);
+		return ulog_error(err, err_len, -ENOSPC, "no room for a program type past %d",
+				  MAX_TYPES);
 	}
 	a = &types[n];
 	r = build(a, d, err, err_len);

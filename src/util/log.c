@@ -59,3 +59,15 @@ int ulog_truncated(const struct ulog *log)
 {
 	return log && log->len_total > log->len;
 }
+
+int ulog_error(char *buf, size_t size, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (buf && size) {
+		va_start(ap, fmt);
+		vsnprintf(buf, size, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}

@@ -22,4 +22,9 @@ void ulog_vprintf(struct ulog *log, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 int ulog_truncated(const struct ulog *log);
 
+/* For calls that answer with an errno and a line saying why: the line into
+ * buf (size bytes, if buf is given), then err returned. */
+int ulog_error(char *buf, size_t size, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif

@@ -43,6 +43,7 @@ struct vm_helper {
 	vm_helper_fn fn;
 	uint8_t args[5];  /* enum vm_arg, r1..r5 */
 	bool tail_call;	  /* bpf_tail_call: the VM jumps to run->tail_call()'s program */
+	bool might_sleep; /* only sleepable programs may call it (BPF_F_SLEEPABLE) */
 	const void *data; /* the helper's own (run->helper points here during the call) */
 };
 
