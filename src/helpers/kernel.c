@@ -20,6 +20,7 @@
 #include "skb.h"
 #include "str.h"
 #include "task.h"
+#include "current_task.h"
 #include "trace.h"
 #include "../maps/perf_event_array.h"
 #include "../maps/ringbuf.h"
@@ -648,6 +649,7 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_xdp_adjust_tail] = {"bpf_xdp_adjust_tail", xdp_adjust_tail, {0}},
 	SKB_HELPERS,
 	TASK_HELPERS,
+	CURRENT_TASK_HELPERS,
 	LOCAL_STORAGE_HELPERS,
 	[BPF_FUNC_xdp_get_buff_len] = {"bpf_xdp_get_buff_len", xdp_get_buff_len, {0}},
 };
