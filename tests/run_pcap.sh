@@ -7,7 +7,7 @@
 # crash. Then the plugin example: examples/plugin_host running
 # examples/plugin.bpf.c at its request hook, its verdicts, the plugin's logs
 # and map, the faulting program stopped; and its wrong arguments.
-# Builds what it runs (make example-build and two tests/bpf objects).
+# Builds what it runs (make example-build and three tests/bpf objects).
 # Usage: BPFHOST=build/bpfhost BUILD=build sh tests/run_pcap.sh
 set -u
 B=${BPFHOST:-build/bpfhost}
@@ -70,8 +70,9 @@ fi
 BUILD=$(cd "$BUILD" && pwd)
 MANY="$BUILD/tests/bpf/xdp.bpf.o"
 PRINTK="$BUILD/tests/bpf/printk.bpf.o"
+FAULT="$BUILD/tests/bpf/fault.bpf.o"
 # (without the flags of a make that runs this: its jobserver is not ours)
-if ! (cd "$root" && env -u MAKEFLAGS -u MFLAGS make -s BUILD="$BUILD" example-build "$MANY" "$PRINTK"); then
+if ! (cd "$root" && env -u MAKEFLAGS -u MFLAGS make -s BUILD="$BUILD" example-build "$MANY" "$PRINTK" "$FAULT"); then
 	echo "FAIL run: make example-build failed"
 	exit 1
 fi
@@ -94,6 +95,12 @@ size=$(wc -c <"$T/bad.pcap")
 printf '\377' | dd of="$T/bad.pcap" bs=1 seek=$((size - 1)) conv=notrunc 2>/dev/null
 expect "a bad checksum found" 1 " 40 ipv4 udp 192.168.1.1:53 > 192.168.1.11:51002 ttl 64: udp checksum WRONG" \
 	"" -- "$MK" verify "$T/bad.pcap"
+
+# a program reading past the packet: stopped at the first packet, the
+# instruction, the address and the source line named
+expect "a faulting program" 1 "packets: 1" \
+	"run: packet 1: program 'read_past_end' faulted: insn 1: invalid read of 1 bytes at packet+1000: region 'packet' has 42 bytes (at fault.bpf.c:15: return data[1000] == 0x42 ? XDP_DROP : XDP_PASS;)" \
+	-- "$B" run "$FAULT" --pcap "$T/sample.pcap"
 
 # the XDP firewall over the sample: telnet twice and chargen once dropped
 expect "xdp runs" 0 "running xdp program 'xdp_firewall'" "" -- \
@@ -205,6 +212,8 @@ line "plugin log: .." "$P" "log: a path with .. refused"
 lines "plugin log: 6 lines" "$P" "log: " 6
 fault="program 'peek' faulted, disabled: insn 0: invalid read of 8 bytes at ctx+88"
 lines "plugin: peek stopped" "$P" "$fault" 1
+lines "plugin: the fault's source line" "$P" \
+	"(at plugin.bpf.c:134: return *(volatile __u64 *)(req + 1) != 0;)" 1
 lines "plugin: peek stopped once" "$P" "faulted" 1
 # line 4: after the header, request 1 and its log line
 check "plugin: peek stopped on the first request" [ "$(grep -nF faulted "$P" | cut -d: -f1)" = 4 ]

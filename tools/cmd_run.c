@@ -42,6 +42,7 @@ struct tally {
 struct run {
 	const char *capture;
 	int prog_fd;
+	const char *prog_name;
 	uint32_t prog_type;
 	struct pcapio_out *out;
 	uint64_t packets, skipped, truncated, written;
@@ -127,7 +128,11 @@ static void follow_trace(struct run *r)
 static int run_packet(struct run *r, const struct pcapio_pkt *h)
 {
 	struct progtype_redirect red = {.set = false};
-	struct prog_packet_opts po = {.packet_socket = true, .redirect = &red};
+	char fault[512] = "";
+	struct prog_packet_opts po = {.packet_socket = true,
+				      .redirect = &red,
+				      .fault = fault,
+				      .fault_len = sizeof(fault)};
 	union bpf_attr a;
 	int64_t v;
 	int err;
@@ -148,8 +153,11 @@ static int run_packet(struct run *r, const struct pcapio_pkt *h)
 		r->skipped++;
 		return 0;
 	}
+	if (err && fault[0])
+		return cli_error("run: packet %llu: program '%s' faulted: %s",
+				 (unsigned long long)r->packets, r->prog_name, fault);
 	if (err)
-		return cli_error("run: packet %llu: the program faulted or the run failed: %s",
+		return cli_error("run: packet %llu: the run failed: %s",
 				 (unsigned long long)r->packets, strerror(-err));
 	v = is_tc(r) ? (int64_t)(int32_t)a.test.retval : (int64_t)a.test.retval;
 	/* a socket filter's value is a length: counted as accepted or dropped */
@@ -359,6 +367,7 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	r.prog_fd = bpf_program__fd(prog);
+	r.prog_name = bpf_program__name(prog);
 	r.prog_type = bpf_program__type(prog);
 	r.data_out = malloc(OUT_MAX);
 	if (!r.data_out) {

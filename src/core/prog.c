@@ -3,8 +3,8 @@
  * maps and their stack: no program can corrupt the process. */
 #include "prog.h"
 
+#include <bpf/btf.h>
 #include <bpfhost.h>
-
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,6 +19,7 @@
 #include "../util/log.h"
 #include "../util/name.h"
 #include "../util/sha256.h"
+#include "btf.h"
 
 #define ENOTSUPP 524
 #define MAX_INSNS 1000000u
@@ -705,6 +706,40 @@ struct type_test {
 	struct run_holds holds;
 };
 
+/* Where in its source a fault of prog's happened: " (at FILE:LINE: TEXT)"
+ * from the line info the loader gave (clang -g), or "" without any, or when
+ * the fault is in another program (a tail call's). */
+static void fault_where(const struct bpfprog *prog, const struct vm_run *run, char *buf, size_t len)
+{
+	const struct bpf_line_info *li = NULL;
+	const char *file, *text;
+	struct obj *o;
+	struct btf *btf;
+
+	buf[0] = '\0';
+	if (run->prog != prog->vm || !prog->btf_id || !prog->nr_line_info)
+		return;
+	for (uint32_t i = 0; i < prog->nr_line_info; i++)
+		if (prog->line_info[i].insn_off <= run->fault.pc)
+			li = &prog->line_info[i];
+	o = li ? obj_by_id(OBJ_BTF, prog->btf_id) : NULL;
+	if (!o)
+		return;
+	btf = btf_of(o)->btf;
+	file = btf__name_by_offset(btf, li->file_name_off);
+	text = btf__name_by_offset(btf, li->line_off);
+	if (file) {
+		const char *base = strrchr(file, '/');
+
+		while (text && (*text == ' ' || *text == '\t'))
+			text++;
+		snprintf(buf, len, " (at %s:%u%s%.80s)", base ? base + 1 : file,
+			 BPF_LINE_INFO_LINE_NUM(li->line_col), text && *text ? ": " : "",
+			 text ? text : "");
+	}
+	obj_put(o);
+}
+
 static int type_test_exec(struct progtype_test *t)
 {
 	struct type_test *tt = t->owner;
@@ -748,6 +783,12 @@ static int test_run_type(struct bpfprog *prog, const struct progtype *type, unio
 		tt.t.redirect = po->redirect;
 	}
 	err = type->test_run(&tt.t, attr);
+	if (err && po && po->fault && po->fault_len && run->fault.kind != VM_FAULT_NONE) {
+		char where[160];
+
+		fault_where(prog, run, where, sizeof(where));
+		snprintf(po->fault, po->fault_len, "%s%s", run->fault.msg, where);
+	}
 	free(run);
 	return err;
 }
@@ -853,9 +894,12 @@ int bpfhost_prog_run(int prog_fd, void *ctx, size_t ctx_size, unsigned long long
 	e = vm_exec_checked(run);
 	run->extra_map_cnt = 0;
 	run_holds_release(&holds);
-	if (e)
-		ulog_error(err, err_len, e, "%s", run->fault.msg);
-	else if (ret)
+	if (e) {
+		char where[160];
+
+		fault_where(prog, run, where, sizeof(where));
+		ulog_error(err, err_len, e, "%s%s", run->fault.msg, where);
+	} else if (ret)
 		*ret = run->r0;
 	if (kept)
 		kept_busy = false;

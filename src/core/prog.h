@@ -95,6 +95,8 @@ struct progtype_redirect;
 struct prog_packet_opts {
 	bool packet_socket;
 	struct progtype_redirect *redirect;
+	char *fault; /* if the program faults: what and where (fault_len bytes) */
+	size_t fault_len;
 };
 int prog_run_packet_fd(union bpf_attr *attr, const struct prog_packet_opts *po);
 
