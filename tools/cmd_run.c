@@ -15,6 +15,7 @@
 
 #include "../src/core/obj.h"
 #include "../src/core/prog.h"
+#include "../src/core/tracepipe.h"
 #include "../src/progtypes/progtype.h"
 #include "cli.h"
 #include "pcapio.h"
@@ -50,7 +51,8 @@ struct run {
 	struct tally redirects[MAX_REDIRECTS]; /* by ifindex (map key for maps) */
 	unsigned nverdicts, nredirects;
 	uint64_t other_verdicts, other_redirects;
-	int trace_fd;
+	struct tracepipe_reader trace;
+	bool tracing;
 	uint8_t *data_out;
 };
 
@@ -117,9 +119,9 @@ static void follow_trace(struct run *r)
 	char buf[4096];
 	ssize_t n;
 
-	if (r->trace_fd < 0)
+	if (!r->tracing)
 		return;
-	while ((n = read(r->trace_fd, buf, sizeof(buf))) > 0)
+	while ((n = tracepipe_read(&r->trace, buf, sizeof(buf))) > 0)
 		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
 			break;
 }
@@ -284,19 +286,6 @@ static struct bpf_program *pick(struct bpf_object *obj, const char *path, const 
 	return found;
 }
 
-/* The trace pipe, read from its end: only what this run writes shows. */
-static int open_trace(void)
-{
-	char path[600];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/trace_pipe", obj_dir());
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
 static int run_capture(struct run *r, struct pcapio_in *in)
 {
 	struct pcapio_pkt pkt;
@@ -323,7 +312,7 @@ int cmd_run(int argc, char **argv)
 	char why[512];
 	struct bpf_object *obj = NULL;
 	struct bpf_program *prog;
-	struct run r = {.trace_fd = -1};
+	struct run r = {.tracing = false};
 	struct pcapio_in *in = NULL;
 	int c, err = 1, maps = 1;
 
@@ -381,7 +370,8 @@ int cmd_run(int argc, char **argv)
 			goto out;
 		}
 	}
-	r.trace_fd = open_trace();
+	/* from its end: only what this run writes shows */
+	r.tracing = tracepipe_open(&r.trace, true) == 0;
 	printf("running %s program '%s' of %s over %s\n", libbpf_bpf_prog_type_str(r.prog_type),
 	       bpf_program__name(prog), path, capture);
 	err = run_capture(&r, in);
@@ -394,8 +384,8 @@ int cmd_run(int argc, char **argv)
 		dump_maps(obj);
 out:
 	pcapio_finish(r.out);
-	if (r.trace_fd >= 0)
-		close(r.trace_fd);
+	if (r.tracing)
+		tracepipe_close(&r.trace);
 	free(r.data_out);
 	bpf_object__close(obj);
 	pcapio_close(in);

@@ -8,13 +8,16 @@
 #include <unistd.h>
 
 #include "../src/core/obj.h"
+#include "../src/core/tracepipe.h"
 #include "cli.h"
 
 static const char trace_help[] =
 	"usage: bpfhost trace [--follow] [--clear]\n"
 	"Prints what programs wrote with bpf_trace_printk (the object directory's\n"
-	"trace_pipe). --follow keeps printing new lines until interrupted; --clear\n"
-	"empties it after printing.\n";
+	"trace_pipe, and trace_pipe.old, the lines before its last rotation: the\n"
+	"two keep the last 2-4 MiB, or BPFHOST_TRACE_PIPE_MAX bytes each). --follow\n"
+	"keeps printing new lines until interrupted; --clear empties it after\n"
+	"printing.\n";
 
 int cmd_trace(int argc, char **argv)
 {
@@ -24,8 +27,9 @@ int cmd_trace(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int follow = 0, clear = 0, c, fd;
-	char path[600], buf[4096];
+	struct tracepipe_reader r;
+	int follow = 0, clear = 0, c, err;
+	char buf[4096];
 	ssize_t n;
 
 	while ((c = getopt_long(argc, argv, "fch", opts, NULL)) != -1) {
@@ -38,12 +42,11 @@ int cmd_trace(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_error("trace: unexpected argument '%s'", argv[optind]);
-	snprintf(path, sizeof(path), "%s/trace_pipe", obj_dir());
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return cli_error("trace: cannot open %s: %s", path, strerror(errno));
+	err = tracepipe_open(&r, false);
+	if (err)
+		return cli_error("trace: cannot open %s/trace_pipe: %s", obj_dir(), strerror(-err));
 	for (;;) {
-		while ((n = read(fd, buf, sizeof(buf))) > 0)
+		while ((n = tracepipe_read(&r, buf, sizeof(buf))) > 0)
 			if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
 				break;
 		fflush(stdout);
@@ -51,8 +54,9 @@ int cmd_trace(int argc, char **argv)
 			break;
 		usleep(100000);
 	}
-	if (clear && ftruncate(fd, 0))
-		return cli_error("trace: cannot clear %s: %s", path, strerror(errno));
-	close(fd);
+	tracepipe_close(&r);
+	if (clear && (err = tracepipe_clear()))
+		return cli_error("trace: cannot clear %s/trace_pipe: %s", obj_dir(),
+				 strerror(-err));
 	return 0;
 }

@@ -19,6 +19,7 @@
 #include "../maps/map.h"
 #include "btf.h"
 #include "prog.h"
+#include "tracepipe.h"
 
 struct fd_entry {
 	struct obj *obj;
@@ -42,16 +43,6 @@ static int ids_fd = -1;
 static atomic_uint *shared_next_id; /* one counter per type, in .ids/next */
 static pthread_once_t dir_once = PTHREAD_ONCE_INIT;
 
-/* bpf_trace_printk's lines: obj_dir()/trace_pipe, appended to by every
- * process (`bpfhost trace` follows it). */
-static int open_trace_pipe(void)
-{
-	char path[600];
-
-	snprintf(path, sizeof(path), "%s/trace_pipe", obj_dir());
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-}
-
 static void dir_init(void)
 {
 	const char *env = getenv("BPFHOST_DIR"), *run = getenv("XDG_RUNTIME_DIR");
@@ -69,7 +60,7 @@ static void dir_init(void)
 	mkdirat(AT_FDCWD, dir_path, 0700);
 	snprintf(ids, sizeof(ids), "%s/.ids", dir_path);
 	mkdirat(AT_FDCWD, ids, 0700);
-	trace_set_sink(open_trace_pipe);
+	trace_set_sink(tracepipe_write); /* bpf_trace_printk's lines */
 	ids_fd = open(ids, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (ids_fd < 0)
 		return;

@@ -16,18 +16,11 @@
 
 #include "memory.h"
 
-static int (*sink_opener)(void);
-static int sink_fd = -1;
-static pthread_once_t sink_once = PTHREAD_ONCE_INIT;
+static void (*sink)(const char *line, size_t len);
 
-void trace_set_sink(int (*open_sink)(void))
+void trace_set_sink(void (*write_line)(const char *line, size_t len))
 {
-	sink_opener = open_sink;
-}
-
-static void open_sink(void)
-{
-	sink_fd = sink_opener ? sink_opener() : -1;
+	sink = write_line;
 }
 
 /* Output being built: what fits in out (always NUL-terminated when len > 0)
@@ -219,8 +212,7 @@ static void trace_line(const char *msg, size_t n, struct vm_run *run)
 	struct timespec ts;
 	int len;
 
-	pthread_once(&sink_once, open_sink);
-	if (sink_fd < 0)
+	if (!sink)
 		return;
 	prctl(PR_GET_NAME, comm);
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -231,12 +223,8 @@ static void trace_line(const char *msg, size_t n, struct vm_run *run)
 		       msg, n && msg[n - 1] == '\n' ? "" : "\n");
 	/* a line that cannot be written is lost, as the kernel's when its ring
 	 * buffer is full: the program goes on */
-	if (len > 0) {
-		ssize_t w = write(sink_fd, line,
-				  (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
-
-		(void)w;
-	}
+	if (len > 0)
+		sink(line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
 }
 
 /* trace_printk and trace_vprintk: the message formatted, one line to the

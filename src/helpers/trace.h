@@ -8,9 +8,9 @@
 
 #include "../vm/vm.h"
 
-/* Where trace_printk lines go: an fd opened O_APPEND, or -1 (dropped). The
- * first call of trace_printk asks open_sink for it, once per process. */
-void trace_set_sink(int (*open_sink)(void));
+/* Where trace_printk lines go (whole lines, the newline included); until
+ * it is set, they are dropped. */
+void trace_set_sink(void (*write_line)(const char *line, size_t len));
 
 uint64_t helper_trace_printk(uint64_t fmt, uint64_t fmt_size, uint64_t a1, uint64_t a2, uint64_t a3,
 			     struct vm_run *run);
