@@ -287,7 +287,7 @@ static void fill(struct task_area *a)
 	snprintf(path, sizeof(path), "/proc/%u/comm", ppid);
 	read_comm(path, comm);
 	fill_task(a->parent, ppid, ppid, comm, a->parent, NULL, NULL);
-	fill_task(a->self, tid, pid, "", a->leader, a->parent, a->cred);
+	fill_task(a->self, tid, pid, (const char[COMM_LEN]){0}, a->leader, a->parent, a->cred);
 	errno = 0;
 	nice = getpriority(PRIO_PROCESS, (id_t)tid);
 	if (errno)
