@@ -9,7 +9,6 @@
  * Usage: test_task OBJ */
 #include <asm/ptrace.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <limits.h>
@@ -149,45 +148,10 @@ static void *second(void *arg)
 	return NULL;
 }
 
-static int var_find(const char *sec, const char *name, __u32 *size)
-{
-	const struct btf *btf = bpf_object__btf(obj);
-	const struct btf_type *t;
-	const struct btf_var_secinfo *vs;
-	int id = btf ? btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC) : -1;
-
-	if (id <= 0)
-		return -1;
-	t = btf__type_by_id(btf, id);
-	vs = btf_var_secinfos(t);
-	for (int i = 0; i < btf_vlen(t); i++, vs++) {
-		if (!strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off),
-			    name)) {
-			*size = vs->size;
-			return (int)vs->offset;
-		}
-	}
-	return -1;
-}
-
-static struct bpf_map *map_named(const char *part)
-{
-	struct bpf_map *m;
-
-	for (m = bpf_object__next_map(obj, NULL); m; m = bpf_object__next_map(obj, m))
-		if (strstr(bpf_map__name(m), part))
-			return m;
-	return NULL;
-}
-
 /* Opens the object, sets target_tgid; 0, 1 if skipped, -1 on failure. */
 static int open_load(const char *path)
 {
-	struct bpf_map *rodata;
-	const void *init;
-	unsigned char buf[256];
-	size_t size = 0;
-	__u32 sz = 0, tgid = (__u32)getpid();
+	__u32 sz = 0;
 	int off;
 
 	obj = bpf_object__open_file(path, NULL);
@@ -195,22 +159,15 @@ static int open_load(const char *path)
 	if (!obj)
 		return -1;
 	prog = bpf_object__find_program_by_name(obj, "task_probe");
-	rodata = map_named(".rodata");
-	bss = map_named(".bss");
-	CHECK(prog && rodata && bss, "the program and maps of %s", path);
-	if (!prog || !rodata || !bss)
+	bss = test_map_named(obj, ".bss");
+	CHECK(prog && bss, "the program and maps of %s", path);
+	if (!prog || !bss)
 		return -1;
-	off = var_find(".bss", "seen", &sz);
+	off = test_var_find(obj, ".bss", "seen", &sz);
 	CHECK(off == 0 && sz == 2 * sizeof(struct seen), "seen in .bss: offset %d, %u bytes, %zu",
 	      off, sz, 2 * sizeof(struct seen));
-	init = bpf_map__initial_value(rodata, &size);
-	off = var_find(".rodata", "target_tgid", &sz);
-	CHECK(init && size <= sizeof(buf) && off >= 0 && sz == 4, "target_tgid in .rodata");
-	if (!init || size > sizeof(buf) || off < 0 || sz != 4)
+	if (test_rodata_set_u32(obj, "target_tgid", (__u32)getpid()))
 		return -1;
-	memcpy(buf, init, size);
-	memcpy(buf + off, &tgid, 4);
-	CHECK(bpf_map__set_initial_value(rodata, buf, size) == 0, "set target_tgid");
 	return test_load_object(obj);
 }
 

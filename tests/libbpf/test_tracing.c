@@ -194,44 +194,12 @@ static __u64 pid_tgid(void)
 	return (__u64)getpid() << 32 | (__u32)gettid();
 }
 
-/* The offset and size of global name in the object's data section sec. */
-static int var_find(const char *sec, const char *name, __u32 *size)
-{
-	const struct btf *btf = bpf_object__btf(obj);
-	const struct btf_type *t;
-	const struct btf_var_secinfo *vs;
-	int id = btf ? btf__find_by_name_kind(btf, sec, BTF_KIND_DATASEC) : -1;
-
-	if (id <= 0)
-		return -1;
-	t = btf__type_by_id(btf, id);
-	vs = btf_var_secinfos(t);
-	for (int i = 0; i < btf_vlen(t); i++, vs++) {
-		if (!strcmp(btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off),
-			    name)) {
-			*size = vs->size;
-			return (int)vs->offset;
-		}
-	}
-	return -1;
-}
-
-static struct bpf_map *map_named(const char *part)
-{
-	struct bpf_map *m;
-
-	for (m = bpf_object__next_map(obj, NULL); m; m = bpf_object__next_map(obj, m))
-		if (strstr(bpf_map__name(m), part))
-			return m;
-	return NULL;
-}
-
 /* The .bss as the programs left it; global name (size bytes) copied to out. */
 static void bss_get(const char *name, void *out, size_t size)
 {
 	static unsigned char buf[8192];
 	__u32 sz = 0, zero = 0;
-	int off = var_find(".bss", name, &sz);
+	int off = test_var_find(obj, ".bss", name, &sz);
 
 	memset(out, 0, size);
 	CHECK(off >= 0 && sz == size, "%s in .bss: offset %d, %u bytes, this test has %zu", name,
@@ -247,13 +215,6 @@ static void bss_get(const char *name, void *out, size_t size)
  * refused to load (skipped), -1 if something failed. */
 static int open_load(const char *path)
 {
-	struct bpf_map *rodata;
-	const void *init;
-	unsigned char buf[256];
-	size_t size = 0;
-	__u32 sz = 0, tgid = (__u32)getpid();
-	int off;
-
 	obj = bpf_object__open_file(path, NULL);
 	CHECK(obj != NULL, "open %s: %s", path, strerror(errno));
 	if (!obj)
@@ -262,12 +223,11 @@ static int open_load(const char *path)
 	p_ret = bpf_object__find_program_by_name(obj, "probe_ret");
 	p_tp = bpf_object__find_program_by_name(obj, "tp_write");
 	p_sample = bpf_object__find_program_by_name(obj, "on_sample");
-	rodata = map_named(".rodata");
-	bss = map_named(".bss");
+	bss = test_map_named(obj, ".bss");
 	writes_map = bpf_object__find_map_by_name(obj, "writes");
-	CHECK(p_args && p_ret && p_tp && p_sample && rodata && bss && writes_map,
+	CHECK(p_args && p_ret && p_tp && p_sample && bss && writes_map,
 	      "the programs and maps of %s", path);
-	if (!(p_args && p_ret && p_tp && p_sample && rodata && bss && writes_map))
+	if (!(p_args && p_ret && p_tp && p_sample && bss && writes_map))
 		return -1;
 	CHECK(bpf_program__type(p_args) == BPF_PROG_TYPE_KPROBE &&
 		      bpf_program__type(p_ret) == BPF_PROG_TYPE_KPROBE &&
@@ -278,14 +238,8 @@ static int open_load(const char *path)
 	CHECK(bpf_map__value_size(writes_map) == sizeof(struct write_rec),
 	      "writes: %u-byte values, this test has %zu", bpf_map__value_size(writes_map),
 	      sizeof(struct write_rec));
-	init = bpf_map__initial_value(rodata, &size);
-	off = var_find(".rodata", "target_tgid", &sz);
-	CHECK(init && size <= sizeof(buf) && off >= 0 && sz == 4, "target_tgid in .rodata");
-	if (!init || size > sizeof(buf) || off < 0 || sz != 4)
+	if (test_rodata_set_u32(obj, "target_tgid", (__u32)getpid()))
 		return -1;
-	memcpy(buf, init, size);
-	memcpy(buf + off, &tgid, 4);
-	CHECK(bpf_map__set_initial_value(rodata, buf, size) == 0, "set target_tgid");
 	return test_load_object(obj);
 }
 
