@@ -15,6 +15,7 @@
 
 #include "../maps/map.h"
 #include "csum.h"
+#include "dynptr.h"
 #include "local_storage.h"
 #include "memory.h"
 #include "skb.h"
@@ -651,6 +652,7 @@ static const struct vm_helper helpers[] = {
 	TASK_HELPERS,
 	CURRENT_TASK_HELPERS,
 	LOCAL_STORAGE_HELPERS,
+	DYNPTR_HELPERS,
 	[BPF_FUNC_xdp_get_buff_len] = {"bpf_xdp_get_buff_len", xdp_get_buff_len, {0}},
 };
 

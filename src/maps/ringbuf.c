@@ -216,21 +216,39 @@ static void wake(struct bpfmap *m)
 		syscall(SYS_futex, word(m, S_SEQ), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
+/* The header of sample if sample is a record of m still reserved, else NULL. */
+static struct rb_hdr *reserved(const struct bpfmap *m, const void *sample)
+{
+	struct rb_hdr *hdr;
+
+	if (!ringbuf_has_record(m, sample))
+		return NULL;
+	hdr = (struct rb_hdr *)(uintptr_t)((const uint8_t *)sample - BPF_RINGBUF_HDR_SZ);
+	if (((uint8_t *)hdr - ring(m)) % 8) /* records are 8-aligned */
+		return NULL;
+	if (!(__atomic_load_n(&hdr->len, __ATOMIC_RELAXED) & BPF_RINGBUF_BUSY_BIT) ||
+	    hdr->pg_off != ((uint8_t *)hdr - (uint8_t *)m->hdr) / RB_PAGE)
+		return NULL;
+	return hdr;
+}
+
+bool ringbuf_is_reserved(const struct bpfmap *m, const void *sample, uint64_t len)
+{
+	const struct rb_hdr *hdr = reserved(m, sample);
+
+	return hdr && (__atomic_load_n(&hdr->len, __ATOMIC_RELAXED) & RB_LEN_MASK) >= len;
+}
+
 int ringbuf_commit(struct bpfmap *m, void *sample, uint64_t flags, bool discard)
 {
-	struct rb_hdr *hdr = (struct rb_hdr *)(void *)((uint8_t *)sample - BPF_RINGBUF_HDR_SZ);
+	struct rb_hdr *hdr = reserved(m, sample);
 	uint64_t off, end, cons;
 	uint32_t len, new_len;
 
-	if (!ringbuf_has_record(m, sample))
+	if (!hdr)
 		return -EINVAL;
 	off = (uint64_t)((uint8_t *)hdr - ring(m));
-	if (off % 8) /* records are 8-aligned */
-		return -EINVAL;
 	len = __atomic_load_n(&hdr->len, __ATOMIC_RELAXED);
-	if (!(len & BPF_RINGBUF_BUSY_BIT) ||
-	    hdr->pg_off != ((uint8_t *)hdr - (uint8_t *)m->hdr) / RB_PAGE)
-		return -EINVAL;
 	new_len = len ^ BPF_RINGBUF_BUSY_BIT;
 	if (discard) {
 		new_len |= BPF_RINGBUF_DISCARD_BIT;

@@ -14,6 +14,8 @@ struct bpfmap;
 void *ringbuf_reserve(struct bpfmap *map, uint64_t size, uint64_t flags);
 /* Is sample inside map's ring (where ringbuf_reserve puts records)? */
 bool ringbuf_has_record(const struct bpfmap *map, const void *sample);
+/* Is sample a record of map still reserved, with at least len bytes? */
+bool ringbuf_is_reserved(const struct bpfmap *map, const void *sample, uint64_t len);
 /* bpf_ringbuf_submit / bpf_ringbuf_discard. Returns -EINVAL, changing
  * nothing, if sample is not a record of map still reserved. */
 int ringbuf_commit(struct bpfmap *map, void *sample, uint64_t flags, bool discard);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../helpers/dynptr.h"
 #include "../maps/map.h"
 #include "../util/log.h"
 #include "vm_internal.h"
@@ -304,6 +305,7 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 			 size_t pc)
 {
 	const struct bpfmap *map = used_map(run, reg[1]);
+	char why[96];
 
 	for (int i = 0; i < 5; i++) {
 		uint64_t a = reg[i + 1], size = i < 4 ? reg[i + 2] : 0;
@@ -332,6 +334,14 @@ int vm_check_helper_args(struct vm_run *run, const struct vm_helper *h, const ui
 		case VM_ARG_LONG_OUT:
 			size = 8;
 			ok = vm_check_access(run, a, size, write) != NULL;
+			break;
+		case VM_ARG_DYNPTR_UNINIT:
+		case VM_ARG_DYNPTR:
+		case VM_ARG_DYNPTR_RELEASE:
+			if (dynptr_check_arg(run, a, (enum vm_arg)h->args[i], why, sizeof(why)))
+				return vm_fault_set(run, VM_FAULT_HELPER_ARG, pc, a, 16,
+						    "helper %s: argument R%d (0x%llx) %s", h->name,
+						    i + 1, (unsigned long long)a, why);
 			break;
 		case VM_ARG_ANYTHING:
 		case VM_ARG_SIZE: break;

@@ -36,6 +36,10 @@ enum vm_arg {
 	VM_ARG_MAP_VALUE,     /* value_size bytes of readable memory, for the map in r1 */
 	VM_ARG_MAP_VALUE_OUT, /* value_size bytes the helper writes, for the map in r1 */
 	VM_ARG_LONG_OUT,      /* 8 bytes the helper writes (a long result) */
+	/* a struct bpf_dynptr: 16 bytes of stack, 8-aligned (src/helpers/dynptr.h) */
+	VM_ARG_DYNPTR_UNINIT,  /* the helper initialises it */
+	VM_ARG_DYNPTR,	       /* the helper uses it */
+	VM_ARG_DYNPTR_RELEASE, /* the helper submits or discards its record and sets it null */
 };
 
 struct vm_helper {
