@@ -53,6 +53,9 @@ $(BUILD)/tests/libbpf/%_kernel: tests/libbpf/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DKERNEL_BACKEND $(LDFLAGS) $< $(LIBBPF_LIBS) -o $@ $(LDLIBS)
 
+# test_stack walks its own call chain by frame pointers
+$(BUILD)/tests/libbpf/test_stack.o $(BUILD)/tests/libbpf/test_stack_kernel: ALL_CFLAGS += -fno-omit-frame-pointer
+
 $(BUILD)/tests/libbpf/%: $(BUILD)/tests/libbpf/%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(WRAP) $< $(LIBBPF_LIBS) $(LIB) -o $@ $(LDLIBS)
 

@@ -19,6 +19,7 @@
 #include "local_storage.h"
 #include "memory.h"
 #include "skb.h"
+#include "stack.h"
 #include "str.h"
 #include "task.h"
 #include "current_task.h"
@@ -650,6 +651,7 @@ static const struct vm_helper helpers[] = {
 	[BPF_FUNC_xdp_adjust_tail] = {"bpf_xdp_adjust_tail", xdp_adjust_tail, {0}},
 	SKB_HELPERS,
 	TASK_HELPERS,
+	STACK_HELPERS,
 	CURRENT_TASK_HELPERS,
 	LOCAL_STORAGE_HELPERS,
 	DYNPTR_HELPERS,
