@@ -719,8 +719,11 @@ static void fault_where(const struct bpfprog *prog, const struct vm_run *run, ch
 	buf[0] = '\0';
 	if (run->prog != prog->vm || !prog->btf_id || !prog->nr_line_info)
 		return;
+	/* the last line at or before the instruction; line 0 is code the
+	 * compiler made up (no line of its own): the one before it stands */
 	for (uint32_t i = 0; i < prog->nr_line_info; i++)
-		if (prog->line_info[i].insn_off <= run->fault.pc)
+		if (prog->line_info[i].insn_off <= run->fault.pc &&
+		    BPF_LINE_INFO_LINE_NUM(prog->line_info[i].line_col))
 			li = &prog->line_info[i];
 	o = li ? obj_by_id(OBJ_BTF, prog->btf_id) : NULL;
 	if (!o)
