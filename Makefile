@@ -59,6 +59,17 @@ $(BUILD)/tests/libbpf/test_stack.o $(BUILD)/tests/libbpf/test_stack_kernel: ALL_
 $(BUILD)/tests/libbpf/%: $(BUILD)/tests/libbpf/%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(WRAP) $< $(LIBBPF_LIBS) $(LIB) -o $@ $(LDLIBS)
 
+# A light skeleton (bpftool gen skeleton -L) for tests/libbpf/test_lskel.c: its
+# loader program runs bpf_sys_bpf. Without bpftool the test says it skipped.
+BPFTOOL ?= bpftool
+$(BUILD)/tests/bpf/lskel.lskel.h: $(BUILD)/tests/bpf/lskel.bpf.o
+	if command -v $(BPFTOOL) >/dev/null 2>&1; then $(BPFTOOL) gen skeleton -L $< name lskel \
+		>$@.tmp && mv $@.tmp $@; else echo '#define LSKEL_MISSING 1' >$@; fi
+$(BUILD)/tests/libbpf/test_lskel.o $(BUILD)/tests/libbpf/test_lskel_kernel: \
+	$(BUILD)/tests/bpf/lskel.lskel.h
+$(BUILD)/tests/libbpf/test_lskel.o $(BUILD)/tests/libbpf/test_lskel_kernel: \
+	CFLAGS += -I$(BUILD)/tests/bpf
+
 # the bpf_conformance plugin entry point: bpfhost-exec [MEMORY] [OPTIONS]
 $(BIN)-exec: $(BIN)
 	ln -sf bpfhost $@

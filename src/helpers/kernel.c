@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../maps/cgroup_array.h"
 #include "../maps/map.h"
 #include "csum.h"
 #include "dynptr.h"
@@ -21,6 +22,7 @@
 #include "skb.h"
 #include "stack.h"
 #include "str.h"
+#include "sysbpf.h"
 #include "task.h"
 #include "current_task.h"
 #include "trace.h"
@@ -655,6 +657,8 @@ static const struct vm_helper helpers[] = {
 	CURRENT_TASK_HELPERS,
 	LOCAL_STORAGE_HELPERS,
 	DYNPTR_HELPERS,
+	SYSBPF_HELPERS,
+	CGROUP_ARRAY_HELPERS,
 	[BPF_FUNC_xdp_get_buff_len] = {"bpf_xdp_get_buff_len", xdp_get_buff_len, {0}},
 };
 

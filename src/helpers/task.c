@@ -100,6 +100,26 @@ static uint64_t cgroup_id(int level)
 	return st.st_ino;
 }
 
+int task_cgroup_under(uint64_t id)
+{
+	char dir[PATH_MAX * 2];
+	struct stat st;
+	size_t root;
+
+	if (!id || cgroup_dir(dir, sizeof(dir), -1) < 0)
+		return 0;
+	root = strlen(cgroup_root);
+	for (;;) { /* the task's cgroup, then each ancestor up to the root */
+		char *up = strrchr(dir + root, '/');
+
+		if (!stat(dir, &st) && st.st_ino == id)
+			return 1;
+		if (!up)
+			return 0;
+		*up = '\0';
+	}
+}
+
 /* bpf_get_current_cgroup_id(): the id of the task's cgroup (cgroup2). */
 uint64_t helper_get_current_cgroup_id(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
 				      uint64_t r5, struct vm_run *run)

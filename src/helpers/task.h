@@ -9,6 +9,11 @@
 #include "../vm/vm.h"
 #include "memory.h"
 
+/* Whether the task's cgroup (cgroup2) or one of its ancestors has cgroup id
+ * id (its directory's inode number): 1 or 0, as the kernel's
+ * task_under_cgroup_hierarchy. */
+int task_cgroup_under(uint64_t id);
+
 #define TASK_HELPER_FN(name)                                                                       \
 	uint64_t helper_##name(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,    \
 			       struct vm_run *run)

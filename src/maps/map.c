@@ -32,6 +32,7 @@ extern const struct map_ops map_devmap_ops;
 extern const struct map_ops map_cgroup_storage_ops; /* and PERCPU_CGROUP_STORAGE */
 extern const struct map_ops map_sk_storage_ops;
 extern const struct map_ops map_stack_trace_ops;
+extern const struct map_ops map_cgroup_array_ops;
 
 static const struct {
 	uint32_t type;
@@ -45,7 +46,7 @@ static const struct {
 	{BPF_MAP_TYPE_PROG_ARRAY, "prog_array", &map_prog_array_ops},
 	{BPF_MAP_TYPE_PERF_EVENT_ARRAY, "perf_event_array", &map_perf_event_array_ops},
 	{BPF_MAP_TYPE_STACK_TRACE, "stack_trace", &map_stack_trace_ops},
-	{BPF_MAP_TYPE_CGROUP_ARRAY, "cgroup_array", NULL},
+	{BPF_MAP_TYPE_CGROUP_ARRAY, "cgroup_array", &map_cgroup_array_ops},
 	{BPF_MAP_TYPE_LRU_HASH, "lru_hash", &map_lru_hash_ops},
 	{BPF_MAP_TYPE_LRU_PERCPU_HASH, "lru_percpu_hash", &map_lru_hash_ops},
 	{BPF_MAP_TYPE_LPM_TRIE, "lpm_trie", &map_lpm_trie_ops},
