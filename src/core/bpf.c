@@ -66,26 +66,32 @@ static bool log_short(const struct ulog *log)
 
 /* ---- maps ---- */
 
-/* The value's bpf_spin_lock (offset, or -1), as the kernel's map_check_btf:
- * only hash, array, cgroup storage and socket storage values may hold one,
- * and not with *_PROG access flags. */
-static int map_spin_lock(const union bpf_attr *attr, struct obj *btf, int32_t *off)
+/* The value's bpf_spin_lock and bpf_timer (offsets, or -1), as the kernel's
+ * map_check_btf: not with *_PROG access flags; a lock only in hash, array,
+ * cgroup storage and socket storage values, a timer only in hash, LRU hash
+ * and array values. */
+static int map_fields(const union bpf_attr *attr, struct obj *btf, int32_t *lock_off,
+		      int32_t *timer_off)
 {
-	int err = btf_find_spin_lock(btf_of(btf), attr->btf_value_type_id, off);
+	int err = btf_find_fields(btf_of(btf), attr->btf_value_type_id, lock_off, timer_off);
+	uint32_t t = attr->map_type;
 
-	if (err == -1)
-		return 0;
-	if (!err && (attr->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)))
+	if (err || (*lock_off < 0 && *timer_off < 0))
+		return err;
+	if (attr->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG))
 		return -EACCES;
-	if (!err && attr->map_type != BPF_MAP_TYPE_HASH && attr->map_type != BPF_MAP_TYPE_ARRAY &&
-	    attr->map_type != BPF_MAP_TYPE_CGROUP_STORAGE &&
-	    attr->map_type != BPF_MAP_TYPE_SK_STORAGE)
+	if (*lock_off >= 0 && t != BPF_MAP_TYPE_HASH && t != BPF_MAP_TYPE_ARRAY &&
+	    t != BPF_MAP_TYPE_CGROUP_STORAGE && t != BPF_MAP_TYPE_SK_STORAGE)
 		return -EOPNOTSUPP;
-	return err;
+	if (*timer_off >= 0 && t != BPF_MAP_TYPE_HASH && t != BPF_MAP_TYPE_LRU_HASH &&
+	    t != BPF_MAP_TYPE_ARRAY)
+		return -EOPNOTSUPP;
+	return 0;
 }
 
 /* The BTF object the map's types come from (NULL without type ids), checked. */
-static int map_btf(const union bpf_attr *attr, struct obj **btf, int32_t *lock_off)
+static int map_btf(const union bpf_attr *attr, struct obj **btf, int32_t *lock_off,
+		   int32_t *timer_off)
 {
 	int err = 0;
 
@@ -100,7 +106,7 @@ static int map_btf(const union bpf_attr *attr, struct obj **btf, int32_t *lock_o
 	    btf_check_type_size(btf_of(*btf), attr->btf_value_type_id, attr->value_size))
 		err = -EINVAL;
 	if (!err)
-		err = map_spin_lock(attr, *btf, lock_off);
+		err = map_fields(attr, *btf, lock_off, timer_off);
 	if (!err)
 		err = btf_check_map_key(btf_of(*btf), attr->map_type, attr->btf_key_type_id,
 					attr->key_size);
@@ -114,7 +120,7 @@ static int map_btf(const union bpf_attr *attr, struct obj **btf, int32_t *lock_o
 static int map_create_cmd(union bpf_attr *attr)
 {
 	struct obj *o, *btf = NULL, *inner = NULL;
-	int32_t lock_off = -1;
+	int32_t lock_off = -1, timer_off = -1;
 	struct bpfmap *map;
 	int fd, err;
 
@@ -146,13 +152,14 @@ static int map_create_cmd(union bpf_attr *attr)
 	 * map_check_btf, once the map is allocated) */
 	err = map_create(attr, obj_dir(), NULL, &map);
 	if (!err) {
-		err = map_btf(attr, &btf, &lock_off);
+		err = map_btf(attr, &btf, &lock_off, &timer_off);
 		if (err)
 			map_put(map);
 	}
 	if (!err) {
 		map->hdr->btf_id = btf ? btf->id : 0;
 		map->hdr->spin_lock_off = lock_off;
+		map->hdr->timer_off = timer_off;
 		if (inner) {
 			const struct map_hdr *t = map_of(inner)->hdr;
 			uint64_t *tpl = &map->hdr->state[MIM_TEMPLATE];

@@ -145,26 +145,40 @@ int btf_check_type_size(struct bpfbtf *b, uint32_t type_id, uint32_t size)
 	return s == (int64_t)size ? 0 : -EINVAL;
 }
 
-/* ---- bpf_spin_lock: the kernel's btf_parse_fields, for the lock alone ----
+/* ---- special fields: the kernel's btf_parse_fields, for the lock and the timer ----
  *
  * A member whose type (through arrays, never through typedefs or modifiers)
- * is named bpf_spin_lock is a lock if it is a 4-byte struct at a 4-byte
- * aligned offset; other structs are looked into (depth 32 at most). Errors are
- * the kernel's: a second lock named in one struct (E2BIG), an array of locks
+ * is named bpf_spin_lock or bpf_timer is that field if it is a struct of the
+ * field's size (4, 16) at an offset aligned to the field's alignment (4, 8);
+ * other structs are looked into (depth 32 at most). Errors are the kernel's:
+ * a second field of one kind named in one struct (E2BIG), an array of fields
  * or of structs holding one (EINVAL), a member at a bit offset (EINVAL). */
 
-struct locks {
-	int cnt;
-	int32_t off; /* the last one found */
+enum field_kind { FIELD_LOCK, FIELD_TIMER, FIELD_KINDS };
+
+static const struct {
+	const char *name;
+	uint32_t size, align;
+} field_kinds[FIELD_KINDS] = {{"bpf_spin_lock", 4, 4}, {"bpf_timer", 16, 8}};
+
+struct fields {
+	unsigned mask; /* the kinds looked for: 1 << enum field_kind */
+	int cnt[FIELD_KINDS];
+	int32_t off[FIELD_KINDS]; /* the one at the highest offset */
 };
 
 static int find_in_struct(const struct btf *btf, const struct btf_type *t, uint32_t base,
-			  uint32_t level, struct locks *l);
+			  uint32_t level, struct fields *f);
+
+static int found_count(const struct fields *f)
+{
+	return f->cnt[FIELD_LOCK] + f->cnt[FIELD_TIMER];
+}
 
 /* A member or variable of type type_id at off (expected: a variable's size,
- * 0 for a member); seen: this struct has named a lock already. */
+ * 0 for a member); seen: the kinds this struct has named already. */
 static int find_in_field(const struct btf *btf, uint32_t type_id, uint32_t off, uint32_t expected,
-			 bool *seen, uint32_t level, struct locks *l)
+			 unsigned *seen, uint32_t level, struct fields *f)
 {
 	const struct btf_type *t = btf__type_by_id(btf, type_id);
 	uint32_t nelems = 1, i;
@@ -180,33 +194,38 @@ static int find_in_field(const struct btf *btf, uint32_t type_id, uint32_t off, 
 	if (!t || !nelems)
 		return 0;
 	name = btf__name_by_offset(btf, t->name_off);
-	if (name && !strcmp(name, "bpf_spin_lock")) {
-		if (*seen)
+	for (int k = 0; name && k < FIELD_KINDS; k++) {
+		uint32_t size = field_kinds[k].size;
+
+		if (!(f->mask & 1u << k) || strcmp(name, field_kinds[k].name))
+			continue;
+		if (*seen & 1u << k)
 			return -E2BIG;
-		*seen = true;
-		if ((expected && expected != 4 * nelems) || off % 4 || !btf_is_struct(t) ||
-		    t->size != 4)
-			return 0; /* named so, but not a lock the kernel counts */
+		*seen |= 1u << k;
+		if ((expected && expected != size * nelems) || off % field_kinds[k].align ||
+		    !btf_is_struct(t) || t->size != size)
+			return 0; /* named so, but not a field the kernel counts */
 		if (nelems > 1)
 			return -EINVAL;
-		l->cnt++;
-		l->off = (int32_t)off;
+		f->cnt[k]++;
+		if ((int64_t)off > f->off[k])
+			f->off[k] = (int32_t)off;
 		return 0;
 	}
 	if (!btf_is_struct(t) || (expected && expected != t->size * nelems))
 		return 0;
-	before = l->cnt;
-	err = find_in_struct(btf, t, off, level + 1, l);
+	before = found_count(f);
+	err = find_in_struct(btf, t, off, level + 1, f);
 	if (err)
 		return err;
-	return nelems > 1 && l->cnt > before ? -EINVAL : 0;
+	return nelems > 1 && found_count(f) > before ? -EINVAL : 0;
 }
 
 static int find_in_struct(const struct btf *btf, const struct btf_type *t, uint32_t base,
-			  uint32_t level, struct locks *l)
+			  uint32_t level, struct fields *f)
 {
 	const struct btf_member *m = btf_members(t);
-	bool seen = false;
+	unsigned seen = 0;
 	int err;
 
 	if (level >= MAX_RESOLVE_DEPTH)
@@ -216,17 +235,17 @@ static int find_in_struct(const struct btf *btf, const struct btf_type *t, uint3
 
 		if (bits % 8)
 			return -EINVAL;
-		err = find_in_field(btf, m->type, base + bits / 8, 0, &seen, level, l);
+		err = find_in_field(btf, m->type, base + bits / 8, 0, &seen, level, f);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-static int find_in_datasec(const struct btf *btf, const struct btf_type *t, struct locks *l)
+static int find_in_datasec(const struct btf *btf, const struct btf_type *t, struct fields *f)
 {
 	const struct btf_var_secinfo *v = btf_var_secinfos(t);
-	bool seen = false;
+	unsigned seen = 0;
 	int err;
 
 	for (uint32_t i = 0; i < btf_vlen(t); i++, v++) {
@@ -234,35 +253,42 @@ static int find_in_datasec(const struct btf *btf, const struct btf_type *t, stru
 
 		if (!var)
 			return -EINVAL;
-		err = find_in_field(btf, var->type, v->offset, v->size, &seen, 0, l);
+		err = find_in_field(btf, var->type, v->offset, v->size, &seen, 0, f);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-int btf_find_spin_lock(struct bpfbtf *b, uint32_t value_type_id, int32_t *off)
+int btf_find_fields(struct bpfbtf *b, uint32_t value_type_id, int32_t *lock_off, int32_t *timer_off)
 {
 	const struct btf_type *t = btf__type_by_id(b->btf, value_type_id);
-	struct locks l = {0, -1};
+	struct fields f = {.mask = 1u << FIELD_LOCK | 1u << FIELD_TIMER, .off = {-1, -1}};
 	int err;
 
-	*off = -1;
+	*lock_off = -1;
+	*timer_off = -1;
 	/* the value type itself through typedefs and modifiers, as btf_type_id_size */
 	for (int i = 0; t && i < MAX_RESOLVE_DEPTH && (btf_is_mod(t) || btf_is_typedef(t)); i++)
 		t = btf__type_by_id(b->btf, t->type);
 	if (t && btf_is_struct(t))
-		err = find_in_struct(b->btf, t, 0, 0, &l);
+		err = find_in_struct(b->btf, t, 0, 0, &f);
 	else if (t && btf_is_datasec(t))
-		err = find_in_datasec(b->btf, t, &l);
+		err = find_in_datasec(b->btf, t, &f);
 	else
-		return -1;
-	/* the kernel keeps no record of a value whose fields it cannot parse */
-	if (err || !l.cnt)
-		return -1;
-	if (l.cnt > 1)
+		return 0;
+	/* the kernel keeps no record of a value whose fields it cannot parse, nor
+	 * of one whose fields overlap (EEXIST) */
+	if (err || (f.cnt[FIELD_LOCK] && f.cnt[FIELD_TIMER] &&
+		    f.off[FIELD_LOCK] + 4 > f.off[FIELD_TIMER] &&
+		    f.off[FIELD_TIMER] + 16 > f.off[FIELD_LOCK]))
+		return 0;
+	if (f.cnt[FIELD_LOCK] > 1)
 		return -EINVAL;
-	*off = l.off;
+	/* several timers (nested at different depths): the kernel warns and
+	 * keeps the last in offset order as the value's timer */
+	*lock_off = f.off[FIELD_LOCK];
+	*timer_off = f.off[FIELD_TIMER];
 	return 0;
 }
 
@@ -278,7 +304,7 @@ static int check_lock_structs(const struct btf *btf, struct ulog *log)
 	for (uint32_t id = 1; id < btf__type_cnt(btf); id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const struct btf_member *m;
-		struct locks l = {0, -1};
+		struct fields f = {.mask = 1u << FIELD_LOCK, .off = {-1, -1}};
 		bool has = false;
 		int err;
 
@@ -289,8 +315,8 @@ static int check_lock_structs(const struct btf *btf, struct ulog *log)
 			has = has || m[i].type == (uint32_t)lock_id;
 		if (!has)
 			continue;
-		err = find_in_struct(btf, t, 0, 0, &l);
-		if (!err && !l.cnt)
+		err = find_in_struct(btf, t, 0, 0, &f);
+		if (!err && !f.cnt[FIELD_LOCK])
 			err = -EFAULT;
 		if (err == -E2BIG)
 			ulog_printf(log, "struct %s (type %u): more than one bpf_spin_lock\n",

@@ -33,12 +33,15 @@ int btf_load(const union bpf_attr *attr, struct ulog *log, struct bpfbtf **out);
 int btf_open_file(int fd, struct bpfbtf **out);
 /* Is type_id a type of btf whose size is size bytes (type_id 0: size must be 0 or any)? */
 int btf_check_type_size(struct bpfbtf *btf, uint32_t type_id, uint32_t size);
-/* The struct bpf_spin_lock in a map value of type value_type_id (a struct or a
- * datasec, through typedefs and modifiers), found as the kernel finds it:
- * 0 with its offset in *off, -1 if there is none (*off = -1), or -EINVAL if
- * there are several (nested at different depths; two in one struct cannot
- * get past BPF_BTF_LOAD). */
-int btf_find_spin_lock(struct bpfbtf *b, uint32_t value_type_id, int32_t *off);
+/* The struct bpf_spin_lock and the struct bpf_timer in a map value of type
+ * value_type_id (a struct or a datasec, through typedefs and modifiers),
+ * found as the kernel's btf_parse_fields finds them: 0 with their offsets
+ * (-1: none; fields the kernel cannot parse count as none), or -EINVAL if
+ * there are several locks (nested at different depths; two in one struct
+ * cannot get past BPF_BTF_LOAD). Of several timers, the last in offset order
+ * is the value's, as the kernel's record->timer_off. */
+int btf_find_fields(struct bpfbtf *b, uint32_t value_type_id, int32_t *lock_off,
+		    int32_t *timer_off);
 /* The key type in BTF of the types that check it (the local storages' map_check_btf:
  * cgroup storage, a struct bpf_cgroup_storage_key or a u64; socket storage, a 32-bit
  * int): 0, or -EINVAL (key_type_id 0 too). Other types: 0. */

@@ -435,6 +435,18 @@ struct obj *obj_next_by_id(enum obj_type type, uint32_t id)
 
 /* ---- the fd table ---- */
 
+/* A map's fds are user space's references (the kernel's usercnt): the last
+ * one closed releases what the map's values keep outside the file (timers). */
+static void user_ref(struct obj *obj, bool get)
+{
+	if (!obj || obj->type != OBJ_MAP)
+		return;
+	if (get)
+		atomic_fetch_add(&map_of(obj)->usercnt, 1);
+	else if (atomic_fetch_sub(&map_of(obj)->usercnt, 1) == 1)
+		map_release_uref(map_of(obj));
+}
+
 static int table_grow(size_t need)
 {
 	size_t cap = fd_cap ? fd_cap : 256;
@@ -466,10 +478,12 @@ int obj_fd_new(struct obj *obj, int mode)
 	if (!err) {
 		stale = fds[fd].obj; /* closed behind our back, number reused */
 		obj_get(obj);
+		user_ref(obj, true);
 		fds[fd].obj = obj;
 		fds[fd].mode = mode;
 	}
 	pthread_rwlock_unlock(&fd_lock);
+	user_ref(stale, false);
 	obj_put(stale);
 	if (err) {
 		close(fd);
@@ -513,6 +527,7 @@ int obj_fd_forget(int fd)
 		fds[fd].obj = NULL;
 	}
 	pthread_rwlock_unlock(&fd_lock);
+	user_ref(obj, false);
 	obj_put(obj);
 	return obj != NULL;
 }
@@ -528,9 +543,11 @@ void obj_fd_dup(int fd, int fd2)
 	    ((size_t)fd2 < fd_cap || !table_grow((size_t)fd2))) {
 		stale = fds[fd2].obj;
 		obj_get(fds[fd].obj);
+		user_ref(fds[fd].obj, true);
 		fds[fd2] = fds[fd];
 	}
 	pthread_rwlock_unlock(&fd_lock);
+	user_ref(stale, false);
 	obj_put(stale);
 }
 
@@ -545,8 +562,8 @@ long obj_mmap_offset(int fd)
 		return 0;
 	if (!(map_of(o)->map_flags & BPF_F_MMAPABLE))
 		off = -EINVAL;
-	else if (map_of(o)->hdr->spin_lock_off >= 0)
-		off = -524; /* ENOTSUPP: the kernel maps no value with a bpf_spin_lock */
+	else if (map_of(o)->hdr->spin_lock_off >= 0 || map_of(o)->hdr->timer_off >= 0)
+		off = -524; /* ENOTSUPP: the kernel maps no value with special fields */
 	else
 		off = (long)map_of(o)->hdr->data_off;
 	obj_put(o);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../helpers/kernel.h"
+#include "../helpers/timer.h"
 #include "../progtypes/progtype.h"
 #include "../util/log.h"
 #include "../util/name.h"
@@ -309,11 +310,16 @@ static int write_file(const struct bpfprog *prog, int fd)
 /* Resolves maps, checks helpers, decodes, and makes the program an object.
  * A new program (fd < 0) gets a new id and a new file; one read back from its
  * file (fd) keeps that file and its id. */
+static void timer_host_init(void);
+
 static int finish(struct bpfprog *prog, const union bpf_attr *attr, struct ulog *log, int fd,
 		  uint32_t id, struct bpfprog **out)
 {
+	static pthread_once_t timer_once = PTHREAD_ONCE_INIT;
 	bool fresh = fd < 0;
 	int err;
+
+	pthread_once(&timer_once, timer_host_init); /* before any program can set a callback */
 
 	err = resolve_maps(prog, attr, log);
 	if (!err)
@@ -626,6 +632,7 @@ void prog_pin_maps(struct bpfprog *prog)
 /* Programs a run tail-called into and inner maps it looked up, kept alive
  * until the run ends. */
 struct run_holds {
+	struct bpfprog *prog; /* the program the run is of (borrowed) */
 	struct obj *held[VM_MAX_TAIL_CALLS + 8];
 	unsigned cnt;
 };
@@ -695,6 +702,7 @@ static void run_setup(struct vm_run *run, struct bpfprog *prog, const struct pro
 	run->tail_call = tail_call_target;
 	run->resolve_map = inner_map;
 	run->user = holds;
+	holds->prog = prog;
 }
 
 /* A test run lent to a program type (src/progtypes): the run set up as a
@@ -911,6 +919,79 @@ int bpfhost_prog_run(int prog_fd, void *ctx, size_t ctx_size, unsigned long long
 out:
 	obj_put(o);
 	return e;
+}
+
+/* ---- timers: a program kept by a timer, its callback run on the timer thread ---- */
+
+/* The program whose code a run of ours runs: its own, or a tail call's target. */
+static void *timer_prog_get(struct vm_run *run)
+{
+	struct run_holds *holds = run->user;
+
+	if (run->tail_call != tail_call_target) /* not set up by run_setup */
+		return NULL;
+	if (holds->prog && holds->prog->vm == run->prog) {
+		obj_get(&holds->prog->obj);
+		return holds->prog;
+	}
+	for (unsigned i = 0; i < holds->cnt; i++) {
+		struct obj *o = holds->held[i];
+
+		if (o->type == OBJ_PROG && prog_of(o)->vm == run->prog) {
+			obj_get(o);
+			return prog_of(o);
+		}
+	}
+	return NULL;
+}
+
+static void timer_prog_hold(void *prog)
+{
+	obj_get(&((struct bpfprog *)prog)->obj);
+}
+
+static void timer_prog_put(void *prog)
+{
+	obj_put(&((struct bpfprog *)prog)->obj);
+}
+
+/* A run of the program from func, on this thread (the timer's), with the
+ * timer's map usable even if the program never named it (an inner map). */
+static void timer_prog_call(void *p, struct bpfmap *map, uint64_t func, const void *key,
+			    uint32_t key_size, void *value)
+{
+	struct bpfprog *prog = p;
+	struct run_holds holds = {.cnt = 0};
+	bool kept = false, used = false;
+	struct vm_run *run = run_get(&kept);
+
+	if (!run)
+		return;
+	run_setup(run, prog, progtype_find(prog->prog_type), &holds);
+	run->entry = (const struct vm_insn *)(uintptr_t)func;
+	run->args[0] = (uint64_t)(uintptr_t)map;
+	run->args[1] = (uint64_t)(uintptr_t)key;
+	run->args[2] = (uint64_t)(uintptr_t)value;
+	for (uint32_t i = 0; i < prog->map_cnt; i++)
+		used = used || prog->maps[i] == map;
+	if (!used)
+		vm_run_add_map(run, map);
+	vm_run_add_region(run, key, key_size, "key", false);
+	vm_exec_checked(run); /* the kernel ignores what the callback returns */
+	run->extra_map_cnt = 0;
+	run_holds_release(&holds);
+	if (kept)
+		kept_busy = false;
+	else
+		free(run);
+}
+
+static const struct timer_host timer_host = {timer_prog_get, timer_prog_hold, timer_prog_put,
+					     timer_prog_call};
+
+static void timer_host_init(void)
+{
+	timer_host_set(&timer_host);
 }
 
 const char *prog_type_name(uint32_t type)

@@ -24,6 +24,7 @@
 #include "str.h"
 #include "sysbpf.h"
 #include "task.h"
+#include "timer.h"
 #include "current_task.h"
 #include "trace.h"
 #include "../maps/perf_event_array.h"
@@ -656,6 +657,7 @@ static const struct vm_helper helpers[] = {
 	STACK_HELPERS,
 	CURRENT_TASK_HELPERS,
 	LOCAL_STORAGE_HELPERS,
+	TIMER_HELPERS,
 	DYNPTR_HELPERS,
 	SYSBPF_HELPERS,
 	CGROUP_ARRAY_HELPERS,

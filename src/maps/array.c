@@ -1,7 +1,8 @@
 /* BPF_MAP_TYPE_ARRAY and PERCPU_ARRAY: max_entries values, each rounded up to
  * 8 bytes, indexed by a u32 key; per-CPU arrays keep ncpus slots per index
  * (index-major). Elements always exist: delete is refused, as in the kernel.
- * A value's bpf_spin_lock word is never copied (map_value_store/load). */
+ * A value's bpf_spin_lock word is never copied (map_value_store/load); an
+ * update frees the value's bpf_timer, as the kernel's (BPF_F_LOCK too). */
 #include <errno.h>
 #include <string.h>
 
@@ -103,6 +104,7 @@ static int update(struct bpfmap *map, const void *key, const void *value, uint64
 		return err;
 	if (slots(map->hdr) == 1) {
 		map_value_store(map, elem(map, idx, 0), value, flags & BPF_F_LOCK);
+		map_value_free_fields(map, elem(map, idx, 0));
 	} else {
 		uint32_t stride = round_up8(map->value_size);
 
@@ -165,6 +167,8 @@ static long prog_update(struct bpfmap *map, const void *key, const void *value, 
 		return err;
 	map_value_store(map, elem(map, idx, slots(map->hdr) == 1 ? 0 : cpu), value,
 			flags & BPF_F_LOCK);
+	if (slots(map->hdr) == 1)
+		map_value_free_fields(map, elem(map, idx, 0));
 	return 0;
 }
 

@@ -10,7 +10,9 @@
  * Programs look up without locks (the walk is bounded): an element deleted
  * under them is recycled, never unmapped, as with the kernel's prealloc maps.
  * A value's bpf_spin_lock word is never copied (map_value_store/load); an
- * update in place keeps it, so a program that holds it still does.
+ * update in place keeps it, so a program that holds it still does. A value's
+ * bpf_timer is freed when its element is deleted or overwritten (not by a
+ * BPF_F_LOCK update, which the kernel makes in place), after the bucket lock.
  */
 #include <errno.h>
 #include <string.h>
@@ -245,6 +247,7 @@ static int do_update(struct bpfmap *map, const void *key, const void *value, uin
 	uint32_t hash = hash_key(map, key), idx;
 	struct bucket *b = bucket_of(map, hash);
 	uint64_t exist = flags & ~(uint64_t)BPF_F_LOCK;
+	bool replaced = false;
 	struct elem *e;
 	int err = 0;
 
@@ -257,6 +260,8 @@ static int do_update(struct bpfmap *map, const void *key, const void *value, uin
 			err = -EEXIST;
 		else
 			store(map, e, value, false, all_cpus, cpu, flags & BPF_F_LOCK);
+		/* the kernel replaces the element: the old one's timer goes */
+		replaced = !err && !(flags & BPF_F_LOCK);
 		goto out;
 	}
 	if (exist == BPF_EXIST) {
@@ -276,6 +281,8 @@ static int do_update(struct bpfmap *map, const void *key, const void *value, uin
 	atomic_store_explicit(&b->head, idx, memory_order_release);
 out:
 	map_unlock(&b->lock);
+	if (replaced)
+		map_value_free_fields(map, value_of(map, e, 0));
 	return err;
 }
 
@@ -313,8 +320,10 @@ static int do_delete(struct bpfmap *map, const void *key, void *value, bool lock
 		link = &e->next;
 	}
 	map_unlock(&b->lock);
-	if (!err)
+	if (!err) {
+		map_value_free_fields(map, value_of(map, elem_at(map, idx), 0));
 		free_elem(map, idx);
+	}
 	return err;
 }
 

@@ -5,7 +5,9 @@
  *   element: struct elem | key (rounded to 8) | value (x ncpus for per-CPU)
  * One list, or one per possible CPU with BPF_F_NO_COMMON_LRU, each owning its
  * elements; a list is doubly linked by index + 1, most recent first, plus a free
- * stack. Invariant: an element in a bucket is on its list. Locks: list, then bucket. */
+ * stack. Invariant: an element in a bucket is on its list. Locks: list, then bucket.
+ * A value's bpf_timer is never copied, and is freed (after the locks) when its
+ * element is deleted, overwritten or evicted, as the kernel's. */
 #include <errno.h>
 #include <string.h>
 
@@ -274,6 +276,7 @@ static bool bucket_remove(struct bpfmap *map, struct bucket *b, uint32_t idx)
 static uint32_t alloc_elem(struct bpfmap *map, uint32_t li)
 {
 	struct lru_list *l = list_at(map, li);
+	bool evicted_any = false;
 	uint32_t idx;
 
 	map_lock(&l->lock);
@@ -282,6 +285,7 @@ static uint32_t alloc_elem(struct bpfmap *map, uint32_t li)
 		l->free = elem_at(map, idx)->lnext;
 		goto out;
 	}
+	evicted_any = true;
 	for (idx = l->tail; idx; idx = elem_at(map, idx)->prev) {
 		struct elem *e = elem_at(map, idx);
 		struct bucket *b = bucket_of(map, e->hash);
@@ -298,6 +302,8 @@ static uint32_t alloc_elem(struct bpfmap *map, uint32_t li)
 	}
 out:
 	map_unlock(&l->lock);
+	if (idx && evicted_any)
+		map_value_free_fields(map, value_of(map, elem_at(map, idx), 0));
 	return idx;
 }
 
@@ -354,7 +360,7 @@ static void release_elem(struct bpfmap *map, uint32_t idx)
 static void copy_out(struct bpfmap *map, struct elem *e, void *value)
 {
 	if (!percpu(map->hdr)) {
-		memcpy(value, value_of(map, e, 0), map->value_size);
+		map_value_load(map, value, value_of(map, e, 0), false);
 		return;
 	}
 	for (unsigned c = 0; c < map->ncpus; c++)
@@ -370,7 +376,7 @@ static void store(struct bpfmap *map, struct elem *e, const void *value, bool fr
 	uint32_t stride = round_up8(map->value_size);
 
 	if (!percpu(map->hdr)) {
-		memcpy(value_of(map, e, 0), value, map->value_size);
+		map_value_copy_skip(map, value_of(map, e, 0), value);
 		return;
 	}
 	for (unsigned c = 0; c < map->ncpus; c++) {
@@ -392,6 +398,14 @@ static int update_old(struct bpfmap *map, uint32_t old, const void *value, uint6
 		return -EEXIST;
 	store(map, elem_at(map, old), value, false, all_cpus, cpu);
 	return 0;
+}
+
+/* Element old was updated in place (the kernel replaces it with a new one):
+ * most recently used, its timer gone. */
+static void replaced(struct bpfmap *map, uint32_t old)
+{
+	touch(map, old);
+	map_value_free_fields(map, value_of(map, elem_at(map, old), 0));
 }
 
 /* An existing key is updated in place (EEXIST under BPF_NOEXIST); a missing
@@ -417,7 +431,7 @@ static int do_update(struct bpfmap *map, const void *key, const void *value, uin
 		err = old ? update_old(map, old, value, flags, all_cpus, cpu) : -ENOENT;
 		map_unlock(&b->lock);
 		if (!err)
-			touch(map, old);
+			replaced(map, old);
 		return err;
 	}
 	map_unlock(&b->lock);
@@ -444,7 +458,7 @@ static int do_update(struct bpfmap *map, const void *key, const void *value, uin
 	map_unlock(&b->lock);
 	release_elem(map, idx);
 	if (!err)
-		touch(map, old);
+		replaced(map, old);
 	return err;
 }
 
@@ -464,6 +478,7 @@ static int do_delete(struct bpfmap *map, const void *key, void *value)
 	map_unlock(&b->lock);
 	if (!idx)
 		return -ENOENT;
+	map_value_free_fields(map, value_of(map, elem_at(map, idx), 0));
 	release_elem(map, idx);
 	return 0;
 }

@@ -188,10 +188,52 @@ void map_get(struct bpfmap *map)
 	atomic_fetch_add_explicit(&map->refcnt, 1, memory_order_relaxed);
 }
 
+/* The owner of the special fields' outside state (src/helpers/timer.c) */
+static _Atomic(const struct map_field_ops *) field_ops;
+
+void map_field_ops_set(const struct map_field_ops *ops)
+{
+	atomic_store(&field_ops, ops);
+}
+
+void map_value_free_fields(struct bpfmap *map, void *value)
+{
+	const struct map_field_ops *ops = atomic_load(&field_ops);
+	int32_t off = map_timer_off(map);
+	_Atomic uint64_t *t;
+
+	if (off < 0)
+		return;
+	t = (_Atomic uint64_t *)((uint8_t *)value + off);
+	if (ops && atomic_load(&t[0]))
+		ops->value_free(map, value);
+	atomic_store(&t[0], 0);
+	atomic_store(&t[1], 0);
+}
+
+bool map_has_uref(struct bpfmap *map)
+{
+	struct stat st;
+
+	return atomic_load(&map->usercnt) > 0 || (fstat(map->fd, &st) == 0 && st.st_nlink > 1);
+}
+
+void map_release_uref(struct bpfmap *map)
+{
+	const struct map_field_ops *ops = atomic_load(&field_ops);
+
+	if (ops && map_timer_off(map) >= 0 && !map_has_uref(map))
+		ops->map_release(map);
+}
+
 void map_put(struct bpfmap *map)
 {
+	const struct map_field_ops *ops = atomic_load(&field_ops);
+
 	if (!map || atomic_fetch_sub_explicit(&map->refcnt, 1, memory_order_acq_rel) != 1)
 		return;
+	if (ops && map->hdr && map_timer_off(map) >= 0)
+		ops->map_release(map);
 	if (map->hdr)
 		munmap(map->hdr, map->file_size);
 	if (map->fd >= 0)
@@ -285,7 +327,8 @@ int map_create(const union bpf_attr *attr, const char *dir, struct ulog *log, st
 	hdr.btf_value_type_id = attr->btf_value_type_id;
 	hdr.btf_vmlinux_value_type_id = attr->btf_vmlinux_value_type_id;
 	hdr.ifindex = attr->map_ifindex;
-	hdr.spin_lock_off = -1; /* core sets it from BTF once the map exists */
+	hdr.spin_lock_off = -1; /* core sets them from BTF once the map exists */
+	hdr.timer_off = -1;
 	hdr.data_off = MAP_HDR_SIZE;
 	hdr.data_size = ops->data_size(&hdr);
 	size = hdr.data_off + ((hdr.data_size + 4095) & ~4095ull);

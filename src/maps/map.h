@@ -23,7 +23,7 @@
 
 struct ulog;
 
-#define MAP_MAGIC "BPFHMAP2" /* 2: spin_lock_off */
+#define MAP_MAGIC "BPFHMAP3" /* 2: spin_lock_off, 3: timer_off */
 #define MAP_HDR_SIZE 4096
 
 struct map_hdr {
@@ -49,6 +49,7 @@ struct map_hdr {
 	uint32_t btf_id;	  /* the BTF object describing key and value (0: none) */
 	int32_t spin_lock_off;	  /* -1: the value has no bpf_spin_lock */
 	atomic_uint mmap_writers; /* live writable mmaps of the values (MAP_FREEZE: EBUSY) */
+	int32_t timer_off;	  /* -1: the value has no bpf_timer */
 };
 
 struct bpfmap {
@@ -61,6 +62,9 @@ struct bpfmap {
 	uint32_t key_size, value_size, max_entries, map_flags; /* copies of hdr's, read often */
 	uint32_t ncpus;
 	struct bpfmap *inner; /* map-in-map: the template inner map */
+	/* the fds of this process on the map: user space's references, as the
+	 * kernel's usercnt (a pin counts too: see map_has_uref) */
+	atomic_uint usercnt;
 };
 
 /* One per map type. The user-space side copies (percpu values: every CPU's
@@ -142,11 +146,12 @@ static inline uint32_t round_up8(uint32_t n)
 	return (n + 7) & ~7u;
 }
 
-/* A value's bpf_spin_lock (hash and array maps, found in BTF at creation):
- * copies in and out never touch its 4-byte word, and a copy out shows it as 0
- * (the kernel's copy_map_value and check_and_init_map_value); with BPF_F_LOCK
- * the copy holds the lock (copy_map_value_locked). The offset of the lock in
- * a value, or -1; a header that says more than the value holds counts as none. */
+/* A value's special fields, found in BTF at creation: a bpf_spin_lock (hash
+ * and array maps) and a bpf_timer (hash, LRU hash and array maps). Copies in
+ * and out never touch them, and a copy out shows them as 0 (the kernel's
+ * copy_map_value and check_and_init_map_value); with BPF_F_LOCK the copy
+ * holds the lock (copy_map_value_locked). The offset of the lock in a value,
+ * or -1; a header that says more than the value holds counts as none. */
 static inline int32_t map_spin_lock_off(const struct bpfmap *map)
 {
 	int32_t off = map->hdr->spin_lock_off;
@@ -156,23 +161,51 @@ static inline int32_t map_spin_lock_off(const struct bpfmap *map)
 	return off;
 }
 
+/* The offset of the value's 16-byte, 8-aligned struct bpf_timer, or -1. */
+static inline int32_t map_timer_off(const struct bpfmap *map)
+{
+	int32_t off = map->hdr->timer_off;
+
+	if (off < 0 || (uint32_t)off % 8 || (uint64_t)off + 16 > map->value_size)
+		return -1;
+	return off;
+}
+
 static inline atomic_uint *map_value_lock(const struct bpfmap *map, const void *value)
 {
 	return (atomic_uint *)((uintptr_t)value + (uint32_t)map_spin_lock_off(map));
 }
 
-/* value_size bytes from src to dst but the lock word (dst's is left as it is) */
+/* The special fields of a value in offset order: their count, offsets, sizes. */
+static inline int map_value_fields(const struct bpfmap *map, uint32_t off[2], uint32_t len[2])
+{
+	int32_t lock = map_spin_lock_off(map), timer = map_timer_off(map);
+	int n = 0;
+
+	if (lock >= 0 && timer >= 0 && lock + 4 > timer && timer + 16 > lock)
+		timer = -1; /* overlapping: the file is not what BTF made it */
+	if (lock >= 0 && (timer < 0 || lock < timer)) {
+		off[n] = (uint32_t)lock, len[n++] = 4;
+		lock = -1;
+	}
+	if (timer >= 0)
+		off[n] = (uint32_t)timer, len[n++] = 16;
+	if (lock >= 0)
+		off[n] = (uint32_t)lock, len[n++] = 4;
+	return n;
+}
+
+/* value_size bytes from src to dst but the special fields (dst's are left as they are) */
 static inline void map_value_copy_skip(const struct bpfmap *map, void *dst, const void *src)
 {
-	int32_t off = map_spin_lock_off(map);
+	uint32_t off[2], len[2], at = 0;
+	int n = map_value_fields(map, off, len);
 
-	if (off < 0) {
-		memcpy(dst, src, map->value_size);
-		return;
+	for (int i = 0; i < n; i++) {
+		memcpy((uint8_t *)dst + at, (const uint8_t *)src + at, off[i] - at);
+		at = off[i] + len[i];
 	}
-	memcpy(dst, src, (size_t)off);
-	memcpy((uint8_t *)dst + off + 4, (const uint8_t *)src + off + 4,
-	       map->value_size - (uint32_t)off - 4);
+	memcpy((uint8_t *)dst + at, (const uint8_t *)src + at, map->value_size - at);
 }
 
 /* Into the value stored in the map; locked: under its lock (BPF_F_LOCK). */
@@ -187,20 +220,46 @@ static inline void map_value_store(const struct bpfmap *map, void *stored, const
 		map_unlock(map_value_lock(map, stored));
 }
 
-/* Out of the value stored in the map, the lock word read as 0. */
+/* Out of the value stored in the map, the special fields read as 0. */
 static inline void map_value_load(const struct bpfmap *map, void *dst, const void *stored,
 				  bool locked)
 {
-	int32_t off = map_spin_lock_off(map);
+	uint32_t off[2], len[2];
+	int n = map_value_fields(map, off, len);
 
-	locked = locked && off >= 0;
+	locked = locked && map_spin_lock_off(map) >= 0;
 	if (locked)
 		map_lock(map_value_lock(map, stored));
 	map_value_copy_skip(map, dst, stored);
 	if (locked)
 		map_unlock(map_value_lock(map, stored));
-	if (off >= 0)
-		memset((uint8_t *)dst + off, 0, 4);
+	for (int i = 0; i < n; i++)
+		memset((uint8_t *)dst + off[i], 0, len[i]);
 }
+
+/* ---- state a special field keeps outside the shared file ----
+ *
+ * A bpf_timer's timer lives in the process that initialised it
+ * (src/helpers/timer.c). The map layer tells its owner when a value's element
+ * is freed (deleted, overwritten, evicted: the kernel's bpf_obj_free_fields)
+ * and when this process lets the map go (its user references gone, as the
+ * kernel's map_release_uref, or the map itself), never under a lock of the
+ * map's. The owner registers its ops once, before it keeps any state. */
+struct map_field_ops {
+	void (*value_free)(struct bpfmap *map, void *value);
+	void (*map_release)(struct bpfmap *map);
+};
+
+void map_field_ops_set(const struct map_field_ops *ops);
+/* The element of value is freed: its timer cancelled and freed, the 16 bytes
+ * zeroed (whichever process's timer it was), as the kernel's. */
+void map_value_free_fields(struct bpfmap *map, void *value);
+/* Whether user space holds the map: an fd of this process, or a pin (a link
+ * to its file besides its id's; a pinned program's or an outer map's hold
+ * counts too, where the kernel would not). */
+bool map_has_uref(struct bpfmap *map);
+/* This process's last fd on the map was closed: unless the map is pinned, its
+ * timers of this process are cancelled and freed (map_release_uref). */
+void map_release_uref(struct bpfmap *map);
 
 #endif

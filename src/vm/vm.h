@@ -125,7 +125,10 @@ struct vm_run {
 	const uint8_t *pkt_head, *pkt_net, *pkt_mac;
 	struct vm_region regions[VM_MAX_REGIONS];
 	size_t region_cnt;
-	uint64_t insn_limit;	    /* checked only; 0 means VM_DEFAULT_INSN_LIMIT */
+	uint64_t insn_limit; /* checked only; 0 means VM_DEFAULT_INSN_LIMIT */
+	/* where the run starts: NULL for prog's first instruction, or one of its
+	 * functions (a value it made with LD_IMM64 src 4: a timer's callback) */
+	const struct vm_insn *entry;
 	struct bpfmap *const *maps; /* the maps the program uses: helper arguments, */
 	size_t map_cnt;		    /* and their storage is memory it may touch */
 	unsigned cpu;		    /* whose per-CPU slots the run uses */
