@@ -37,8 +37,10 @@
 static pthread_once_t writer_once = PTHREAD_ONCE_INIT, gen_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static int writer_fd = -1;
-static unsigned writer_gen;	     /* the count writer_fd was opened at */
-static _Atomic unsigned *shared_gen; /* trace_pipe.gen's word (NULL: none) */
+static unsigned writer_gen; /* the count writer_fd was opened at */
+/* trace_pipe.gen's words (NULL: none): [0] rotations and clears (writers
+ * reopen), [1] clears (readers start the emptied file again) */
+static _Atomic unsigned *shared_gen;
 static size_t limit;
 static atomic_size_t since_check;
 static atomic_llong next_check_ns;
@@ -193,8 +195,10 @@ int tracepipe_open(struct tracepipe_reader *r, bool from_end)
 
 	path_of(cur, sizeof(cur), "");
 	path_of(old, sizeof(old), ".old");
+	pthread_once(&gen_once, gen_map);
 	r->old_fd = -1;
 	r->old_end = 0;
+	r->clears = shared_gen ? atomic_load(&shared_gen[1]) : 0;
 	r->fd = open(cur, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (r->fd < 0)
 		return -errno;
@@ -216,9 +220,18 @@ ssize_t tracepipe_read(struct tracepipe_reader *r, char *buf, size_t len)
 {
 	char cur[600], old[600];
 	struct stat held, named, older;
+	unsigned clears = shared_gen ? atomic_load(&shared_gen[1]) : r->clears;
 	ssize_t n;
 	int fd;
 
+	if (clears != r->clears) {
+		/* emptied (tracepipe_clear): its start again, the older file gone */
+		r->clears = clears;
+		lseek(r->fd, 0, SEEK_SET);
+		if (r->old_fd >= 0)
+			close(r->old_fd);
+		r->old_fd = -1;
+	}
 	if (r->old_fd >= 0) {
 		n = read(r->old_fd, buf, len);
 		if (n > 0)
@@ -233,14 +246,8 @@ ssize_t tracepipe_read(struct tracepipe_reader *r, char *buf, size_t len)
 		return n < 0 ? -errno : n;
 	path_of(cur, sizeof(cur), "");
 	path_of(old, sizeof(old), ".old");
-	if (stat(cur, &named) || same_file(&named, &held)) {
-		/* emptied (tracepipe_clear): read again from its start */
-		if (lseek(r->fd, 0, SEEK_CUR) <= held.st_size)
-			return 0;
-		lseek(r->fd, 0, SEEK_SET);
-		n = read(r->fd, buf, len);
-		return n < 0 ? -errno : n;
-	}
+	if (stat(cur, &named) || same_file(&named, &held))
+		return 0;
 	/* rotated: the file read so far is trace_pipe.old (drained a while
 	 * longer), or it is gone and trace_pipe.old is one not read at all */
 	fd = open(cur, O_RDONLY | O_CLOEXEC);
@@ -280,8 +287,10 @@ int tracepipe_clear(void)
 	if (!err && truncate(cur, 0) && errno != ENOENT)
 		err = -errno;
 	pthread_once(&gen_once, gen_map);
-	if (shared_gen) /* writers reopen: none goes on into a removed file */
-		atomic_fetch_add(shared_gen, 1);
+	if (shared_gen) { /* writers reopen: none goes on into a removed file */
+		atomic_fetch_add(&shared_gen[1], 1);
+		atomic_fetch_add(&shared_gen[0], 1);
+	}
 	if (lock >= 0)
 		close(lock);
 	return err;

@@ -22,6 +22,7 @@ struct tracepipe_reader {
 	int fd;		   /* the file being read */
 	int old_fd;	   /* the file it replaced, drained for a while after a rotation */
 	long long old_end; /* CLOCK_MONOTONIC ns until which old_fd is still read */
+	unsigned clears;   /* the clears it has seen */
 };
 
 /* Opens the trace pipe for reading: from its end (only what comes from

@@ -125,6 +125,13 @@ int main(void)
 	tracepipe_write("writer a line 9999 after the clear\n", 35);
 	drain(&follower, text, sizeof(text));
 	CHECK(strstr(text, "line 9999 after the clear"), "the follower after a clear: '%s'", text);
+	/* cleared again, and a line longer than what it had read of the file:
+	 * still read from its start */
+	CHECK(tracepipe_clear() == 0, "clear again");
+	tracepipe_write("writer a line 9998 after a second clear, longer than the first\n", 63);
+	drain(&follower, text, sizeof(text));
+	CHECK(!strcmp(text, "writer a line 9998 after a second clear, longer than the first\n"),
+	      "the follower after a second clear: '%s'", text);
 	tracepipe_close(&follower);
 
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
