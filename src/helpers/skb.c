@@ -2,7 +2,8 @@
  * skb_buf (src/progtypes/progtype.h), with the kernel's semantics and errors
  * (net/core/filter.c, Linux 6.18). Offsets are from skb->data: the link-layer
  * header for tc programs, the network header for the others. The packet is
- * always linear, as the kernel's test run makes it. */
+ * always linear, as the kernel's test run makes it. bpf_check_mtu serves XDP
+ * too; devices are read from sysfs, the socket's cgroups through task.c. */
 #include "skb.h"
 
 #include <errno.h>
@@ -10,15 +11,16 @@
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../maps/map.h"
 #include "../progtypes/progtype.h"
 #include "csum.h"
 #include "fib.h"
+#include "task.h"
 
 #define ENOTSUPP 524
 #define SKB_MAX_ALLOC (16384u - 320u) /* BPF_SKB_MAX_LEN: 4 pages less skb_shared_info */
@@ -29,7 +31,7 @@
 #define UNUSED4(a, b, c, d) ((void)(a), (void)(b), (void)(c), (void)(d))
 
 /* r1 must be the run's skb context: a verifier would have seen to it. */
-static struct skb_buf *skb_arg(uint64_t ctx, struct vm_run *run, const char *helper)
+struct skb_buf *skb_helper_ctx(uint64_t ctx, struct vm_run *run, const char *helper)
 {
 	struct skb_buf *b = skb_buf_of(run);
 
@@ -125,7 +127,7 @@ uint64_t helper_skb_load_bytes(uint64_t ctx, uint64_t off, uint64_t to, uint64_t
 		memset((void *)(uintptr_t)to, 0, n);
 		return ERR(-EFAULT);
 	}
-	b = skb_arg(ctx, run, "bpf_skb_load_bytes");
+	b = skb_helper_ctx(ctx, run, "bpf_skb_load_bytes");
 	if (!b)
 		return 0;
 	if (o > INT_MAX || (uint64_t)o + n > len_of(b)) {
@@ -141,7 +143,7 @@ uint64_t helper_skb_load_bytes(uint64_t ctx, uint64_t off, uint64_t to, uint64_t
 uint64_t helper_skb_load_bytes_relative(uint64_t ctx, uint64_t off, uint64_t to, uint64_t len,
 					uint64_t start, struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_load_bytes_relative");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_load_bytes_relative");
 	uint32_t o = (uint32_t)off, n = (uint32_t)len;
 	uint64_t from;
 
@@ -164,7 +166,7 @@ uint64_t helper_skb_load_bytes_relative(uint64_t ctx, uint64_t off, uint64_t to,
 uint64_t helper_skb_store_bytes(uint64_t ctx, uint64_t off, uint64_t from, uint64_t len,
 				uint64_t flags, struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_store_bytes");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_store_bytes");
 	uint32_t o = (uint32_t)off, n = (uint32_t)len;
 	bool rcsum;
 	uint8_t *p;
@@ -218,7 +220,7 @@ static void put16(uint8_t *p, uint32_t v)
 uint64_t helper_l3_csum_replace(uint64_t ctx, uint64_t off, uint64_t from, uint64_t to,
 				uint64_t flags, struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_l3_csum_replace");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_l3_csum_replace");
 	uint32_t f = (uint32_t)from, t = (uint32_t)to, sum;
 	uint8_t *p;
 
@@ -260,7 +262,7 @@ uint64_t helper_l3_csum_replace(uint64_t ctx, uint64_t off, uint64_t from, uint6
 uint64_t helper_l4_csum_replace(uint64_t ctx, uint64_t off, uint64_t from, uint64_t to,
 				uint64_t flags, struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_l4_csum_replace");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_l4_csum_replace");
 	bool pseudo = flags & BPF_F_PSEUDO_HDR, mmzero = flags & BPF_F_MARK_MANGLED_0;
 	bool complete, ipv6 = flags & BPF_F_IPV6;
 	uint32_t f = (uint32_t)from, t = (uint32_t)to, sum;
@@ -306,7 +308,7 @@ uint64_t helper_l4_csum_replace(uint64_t ctx, uint64_t off, uint64_t from, uint6
 uint64_t helper_csum_update(uint64_t ctx, uint64_t csum, uint64_t r3, uint64_t r4, uint64_t r5,
 			    struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_csum_update");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_csum_update");
 
 	(void)r3, (void)r4, (void)r5;
 	if (!b)
@@ -321,7 +323,7 @@ uint64_t helper_csum_update(uint64_t ctx, uint64_t csum, uint64_t r3, uint64_t r
 uint64_t helper_csum_level(uint64_t ctx, uint64_t level, uint64_t r3, uint64_t r4, uint64_t r5,
 			   struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_csum_level");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_csum_level");
 	bool unnecessary;
 
 	(void)r3, (void)r4, (void)r5;
@@ -362,7 +364,7 @@ uint64_t helper_csum_level(uint64_t ctx, uint64_t level, uint64_t r3, uint64_t r
 uint64_t helper_skb_change_tail(uint64_t ctx, uint64_t len, uint64_t flags, uint64_t r4,
 				uint64_t r5, struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_change_tail");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_change_tail");
 	uint32_t n = (uint32_t)len, min, old;
 
 	(void)r4, (void)r5;
@@ -392,7 +394,7 @@ uint64_t helper_skb_change_tail(uint64_t ctx, uint64_t len, uint64_t flags, uint
 uint64_t helper_skb_change_head(uint64_t ctx, uint64_t len, uint64_t flags, uint64_t r4,
 				uint64_t r5, struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_change_head");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_change_head");
 	uint32_t n = (uint32_t)len, newlen;
 
 	(void)r4, (void)r5;
@@ -414,7 +416,7 @@ uint64_t helper_skb_change_head(uint64_t ctx, uint64_t len, uint64_t flags, uint
 uint64_t helper_skb_pull_data(uint64_t ctx, uint64_t len, uint64_t r3, uint64_t r4, uint64_t r5,
 			      struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_pull_data");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_pull_data");
 
 	(void)r3, (void)r4, (void)r5;
 	if (!b)
@@ -467,7 +469,7 @@ static bool flow_hash(const struct skb_buf *b, uint32_t *out)
 uint64_t helper_get_hash_recalc(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 				struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_get_hash_recalc");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_get_hash_recalc");
 
 	UNUSED4(r2, r3, r4, r5);
 	if (!b)
@@ -483,7 +485,7 @@ uint64_t helper_get_hash_recalc(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t
 uint64_t helper_set_hash(uint64_t ctx, uint64_t hash, uint64_t r3, uint64_t r4, uint64_t r5,
 			 struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_set_hash");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_set_hash");
 
 	(void)r3, (void)r4, (void)r5;
 	if (!b)
@@ -498,7 +500,7 @@ uint64_t helper_set_hash(uint64_t ctx, uint64_t hash, uint64_t r3, uint64_t r4, 
 uint64_t helper_set_hash_invalid(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 				 struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_set_hash_invalid");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_set_hash_invalid");
 
 	UNUSED4(r2, r3, r4, r5);
 	if (!b)
@@ -512,7 +514,7 @@ uint64_t helper_set_hash_invalid(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_
 uint64_t helper_skb_change_type(uint64_t ctx, uint64_t type, uint64_t r3, uint64_t r4, uint64_t r5,
 				struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_change_type");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_change_type");
 
 	(void)r3, (void)r4, (void)r5;
 	if (!b)
@@ -587,7 +589,7 @@ static int64_t vlan_pop_inline(struct skb_buf *b, uint16_t *tci)
 uint64_t helper_skb_vlan_push(uint64_t ctx, uint64_t proto, uint64_t tci, uint64_t r4, uint64_t r5,
 			      struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_vlan_push");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_vlan_push");
 	uint32_t vproto = (uint16_t)proto;
 	uint8_t *p;
 
@@ -618,7 +620,7 @@ uint64_t helper_skb_vlan_push(uint64_t ctx, uint64_t proto, uint64_t tci, uint64
 uint64_t helper_skb_vlan_pop(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 			     struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_vlan_pop");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_vlan_pop");
 	int64_t err = 0;
 	uint32_t proto;
 	uint16_t tci;
@@ -651,9 +653,9 @@ uint64_t helper_skb_vlan_pop(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4
 /* What a test run's skb and socket have none of, 0 (NULL): bpfhost has no
  * sockets to look up (bpf_sk_lookup_*, bpf_skc_lookup_tcp; bpf_sk_release
  * then has nothing to let go), the test run's socket is neither TCP nor
- * listening (bpf_tcp_sock, bpf_get_listener_sock, bpf_skc_to_*) and belongs
- * to uid 0 (bpf_get_socket_uid), and its skb has no route realm or net_cls
- * class (bpf_get_route_realm, bpf_get_cgroup_classid). */
+ * listening nor AF_UNIX nor MPTCP (bpf_tcp_sock, bpf_get_listener_sock,
+ * bpf_skc_to_*) and belongs to uid 0 (bpf_get_socket_uid), and its skb has
+ * no route realm (bpf_get_route_realm). */
 uint64_t helper_none(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 		     struct vm_run *run)
 {
@@ -696,16 +698,19 @@ uint64_t helper_fib_lookup(uint64_t ctx, uint64_t params, uint64_t plen, uint64_
 uint64_t helper_skb_adjust_room(uint64_t ctx, uint64_t len_diff, uint64_t mode, uint64_t flags,
 				uint64_t r5, struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_adjust_room");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_adjust_room");
 	int64_t diff = (int32_t)len_diff;
 	uint64_t encap = flags & ADJ_ROOM_ENCAP,
 		 l3 = flags & (BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L3_IPV6);
 	uint32_t off, len_cur, len_min;
-	bool v4;
+	bool v4, gso;
 
 	(void)r5;
 	if (!b)
 		return 0;
+	/* a test run's GSO skb (gso_size from ctx_in) has no GSO type: neither
+	 * TCP nor UDP segments, whose headers the kernel would know how to grow */
+	gso = b->md->gso_size != 0;
 	if (flags & ~ADJ_ROOM_KNOWN)
 		return ERR(-EINVAL);
 	if (diff > 0xfff || diff < -0xfff)
@@ -729,11 +734,15 @@ uint64_t helper_skb_adjust_room(uint64_t ctx, uint64_t len_diff, uint64_t mode, 
 			return ERR(-ENOTSUPP);
 		if (encap || ((flags & ADJ_ROOM_DECAP_V4) && (flags & ADJ_ROOM_DECAP_V6)))
 			return ERR(-EINVAL);
+		if (gso)
+			return ERR(-ENOTSUPP);
 	} else if (diff > 0) {
-		if (len_of(b) + diff > SKB_MAX_ALLOC)
+		if (len_of(b) + diff > SKB_MAX_ALLOC && !gso)
 			return ERR(-ENOTSUPP);
 		if (flags & (ADJ_ROOM_DECAP_V4 | ADJ_ROOM_DECAP_V6))
 			return ERR(-EINVAL);
+		if (gso)
+			return ERR(-ENOTSUPP);
 		if (l3) {
 			uint32_t l2 = ADJ_ROOM_L2_LEN(flags);
 
@@ -747,6 +756,8 @@ uint64_t helper_skb_adjust_room(uint64_t ctx, uint64_t len_diff, uint64_t mode, 
 				return ERR(-EALREADY);
 		}
 	}
+	if (!diff && gso)
+		return ERR(-ENOTSUPP);
 	if (off > len_of(b))
 		return ERR(-EINVAL);
 	move_room(b, off, diff);
@@ -771,7 +782,7 @@ uint64_t helper_skb_adjust_room(uint64_t ctx, uint64_t len_diff, uint64_t mode, 
 uint64_t helper_skb_change_proto(uint64_t ctx, uint64_t proto, uint64_t flags, uint64_t r4,
 				 uint64_t r5, struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_change_proto");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_change_proto");
 	uint32_t from, to = (uint16_t)proto;
 
 	(void)r4, (void)r5;
@@ -799,7 +810,7 @@ uint64_t helper_skb_change_proto(uint64_t ctx, uint64_t proto, uint64_t flags, u
 uint64_t helper_clone_redirect(uint64_t ctx, uint64_t ifindex, uint64_t flags, uint64_t r4,
 			       uint64_t r5, struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_clone_redirect");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_clone_redirect");
 	char name[IF_NAMESIZE];
 
 	(void)r4, (void)r5;
@@ -819,7 +830,7 @@ uint64_t helper_get_socket_cookie(uint64_t ctx, uint64_t r2, uint64_t r3, uint64
 				  struct vm_run *run)
 {
 	static _Atomic uint64_t next = 1;
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_get_socket_cookie");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_get_socket_cookie");
 
 	UNUSED4(r2, r3, r4, r5);
 	if (!b)
@@ -834,7 +845,7 @@ uint64_t helper_get_socket_cookie(uint64_t ctx, uint64_t r2, uint64_t r3, uint64
 uint64_t helper_skb_ecn_set_ce(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 			       struct vm_run *run)
 {
-	struct skb_buf *b = skb_arg(ctx, run, "bpf_skb_ecn_set_ce");
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_ecn_set_ce");
 	uint8_t *ip;
 	uint32_t ecn;
 
@@ -872,46 +883,101 @@ uint64_t helper_skb_ecn_set_ce(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t 
 
 /* bpf_skb_cgroup_id(skb): the cgroup v2 id of the skb's socket's cgroup:
  * the test run's socket is made by this process, so it is this process's
- * cgroup (the id is its directory's inode number); 0 without cgroup v2. */
+ * cgroup (task.c finds it). */
 uint64_t helper_skb_cgroup_id(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
 			      struct vm_run *run)
 {
-	char line[512], path[800];
-	struct stat st;
-	uint64_t id = 0;
+	UNUSED4(r2, r3, r4, r5);
+	if (!skb_helper_ctx(ctx, run, "bpf_skb_cgroup_id"))
+		return 0;
+	return helper_get_current_cgroup_id(0, 0, 0, 0, 0, run);
+}
+
+/* The id of the socket's cgroup's ancestor at level (an int: below 0 is
+ * none), 0 past the cgroup's own level; the root's is always 1. */
+static uint64_t sk_ancestor(uint64_t level, struct vm_run *run)
+{
+	if ((int32_t)level == 0)
+		return 1;
+	return helper_get_current_ancestor_cgroup_id((uint64_t)(int64_t)(int32_t)level, 0, 0, 0, 0,
+						     run);
+}
+
+/* bpf_skb_ancestor_cgroup_id(skb, level) */
+uint64_t helper_skb_ancestor_cgroup_id(uint64_t ctx, uint64_t level, uint64_t r3, uint64_t r4,
+				       uint64_t r5, struct vm_run *run)
+{
+	(void)r3, (void)r4, (void)r5;
+	if (!skb_helper_ctx(ctx, run, "bpf_skb_ancestor_cgroup_id"))
+		return 0;
+	return sk_ancestor(level, run);
+}
+
+/* bpf_sk_cgroup_id(sk): sk is the test run's socket (the only one there is). */
+uint64_t helper_sk_cgroup_id(uint64_t sk, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			     struct vm_run *run)
+{
+	UNUSED4(r2, r3, r4, r5);
+	return sk ? helper_get_current_cgroup_id(0, 0, 0, 0, 0, run) : 0;
+}
+
+/* bpf_sk_ancestor_cgroup_id(sk, level) */
+uint64_t helper_sk_ancestor_cgroup_id(uint64_t sk, uint64_t level, uint64_t r3, uint64_t r4,
+				      uint64_t r5, struct vm_run *run)
+{
+	(void)r3, (void)r4, (void)r5;
+	return sk ? sk_ancestor(level, run) : 0;
+}
+
+/* bpf_skb_cgroup_classid(skb), and bpf_get_cgroup_classid(skb) in a test
+ * run: the net_cls class of the socket's cgroup, which is this process's
+ * (the socket takes it from the task that makes it): the net_cls.classid
+ * of the process's cgroup in a cgroup v1 hierarchy with net_cls, 0 without
+ * one. */
+uint64_t helper_skb_cgroup_classid(uint64_t ctx, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+				   struct vm_run *run)
+{
+	char line[1024], mnt[256] = "", path[1400], dev[64], dir[256], type[64], opts[512];
+	unsigned classid = 0;
 	FILE *f;
 
 	UNUSED4(r2, r3, r4, r5);
-	if (!skb_arg(ctx, run, "bpf_skb_cgroup_id"))
+	if (!skb_helper_ctx(ctx, run, "bpf_skb_cgroup_classid"))
 		return 0;
-	char mnt[256] = "", dev[64], dir[256], type[64];
-
-	f = fopen("/proc/self/mounts", "r");
+	f = fopen("/proc/self/mounts", "re");
 	if (!f)
 		return 0;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %255s %63s", dev, dir, type) == 3 &&
-		    !strcmp(type, "cgroup2")) {
+		if (sscanf(line, "%63s %255s %63s %511s", dev, dir, type, opts) == 4 &&
+		    !strcmp(type, "cgroup") && strstr(opts, "net_cls")) {
 			snprintf(mnt, sizeof(mnt), "%s", dir);
 			break;
 		}
 	fclose(f);
-	f = fopen("/proc/self/cgroup", "r");
+	if (!*mnt)
+		return 0;
+	/* "ID:CONTROLLERS:PATH", the line whose controllers include net_cls */
+	f = fopen("/proc/self/cgroup", "re");
 	if (!f)
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "0::", 3)) {
-			line[strcspn(line, "\n")] = 0;
-			if (!strcmp(line + 3, "/"))
-				id = 1; /* the root cgroup's id */
-			else if (*mnt) {
-				snprintf(path, sizeof(path), "%s%s", mnt, line + 3);
-				if (!stat(path, &st))
-					id = st.st_ino;
-			}
+	while (fgets(line, sizeof(line), f)) {
+		char *ctl = strchr(line, ':'), *cg = ctl ? strchr(ctl + 1, ':') : NULL;
+		FILE *c;
+
+		if (!cg || !strstr(ctl, "net_cls"))
+			continue;
+		cg[strcspn(cg, "\n")] = 0;
+		snprintf(path, sizeof(path), "%s%s/net_cls.classid", mnt, cg + 1);
+		c = fopen(path, "re");
+		if (c) {
+			if (fscanf(c, "%u", &classid) != 1)
+				classid = 0;
+			fclose(c);
 		}
+		break;
+	}
 	fclose(f);
-	return id;
+	return classid;
 }
 
 /* bpf_redirect_map(map, key, flags) from XDP: XDP_REDIRECT with the target
@@ -942,4 +1008,199 @@ uint64_t helper_redirect_map(uint64_t map, uint64_t key, uint64_t flags, uint64_
 		return flags & mask;
 	record_redirect(s, k, flags, atomic_load(&m->hdr->id));
 	return XDP_REDIRECT;
+}
+
+/* A device of this network namespace as the helpers see it: its MTU and
+ * the length of its link-layer header (the kernel's hard_header_len), from
+ * sysfs as the rest of bpfhost learns about devices. The header length
+ * follows the device type: Ethernet's for Ethernet-like and loopback
+ * devices, none for the others (tunnels, tun, wireguard). 0, or -ENODEV. */
+static int dev_mtu(unsigned ifindex, uint32_t *mtu, uint32_t *hh_len)
+{
+	char name[IF_NAMESIZE], path[64 + IF_NAMESIZE];
+	unsigned type = ARPHRD_ETHER;
+	FILE *f;
+
+	if (!ifindex || !if_indextoname(ifindex, name))
+		return -ENODEV;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/mtu", name);
+	f = fopen(path, "re");
+	if (!f)
+		return -ENODEV;
+	if (fscanf(f, "%u", mtu) != 1) {
+		fclose(f);
+		return -ENODEV;
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/type", name);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%u", &type) != 1)
+			type = ARPHRD_ETHER;
+		fclose(f);
+	}
+	*hh_len = type == ARPHRD_ETHER || type == ARPHRD_LOOPBACK || type == ARPHRD_IEEE802
+			  ? SKB_ETH_HLEN
+			  : 0;
+	return 0;
+}
+
+/* bpf_check_mtu(ctx, ifindex, mtu_len, len_diff, flags), XDP's and tc's:
+ * whether the packet, len_diff bytes longer, fits the MTU of the device
+ * ifindex (0: the packet's own: XDP's receiving one, the skb's); *mtu_len,
+ * if set, is an L3 length to check instead (the device's header added).
+ * The lengths are the kernel's ints: they wrap as its do. *mtu_len gets the
+ * MTU unless the call fails: -EINVAL for flags (XDP: any; tc: other than
+ * BPF_MTU_CHK_SEGS, which wants len_diff and *mtu_len 0), -ENODEV. tc: a
+ * GSO skb over the MTU passes unless BPF_MTU_CHK_SEGS, which checks its
+ * segments, and wants a transport header (a test run's GSO skb has none:
+ * only skb_adjust_room sets one, and it refuses GSO skbs). XDP counts the
+ * linear part only, as the kernel does. */
+uint64_t helper_check_mtu(uint64_t ctx, uint64_t ifindex, uint64_t mtu_len, uint64_t len_diff,
+			  uint64_t flags, struct vm_run *run)
+{
+	uint32_t *mtu_p = (uint32_t *)(uintptr_t)mtu_len, mtu, hh, dev;
+	struct xdp_buf *x = xdp_buf_of(run);
+	int32_t len, diff = (int32_t)len_diff;
+	struct skb_buf *b = NULL;
+	uint64_t ret = BPF_MTU_CHK_RET_SUCCESS;
+
+	if (x && ctx != (uint64_t)(uintptr_t)x->md) {
+		vm_helper_fault(run,
+				"helper bpf_check_mtu: argument R1 (0x%llx) is not the context",
+				(unsigned long long)ctx);
+		return 0;
+	}
+	if (!x && !(b = skb_helper_ctx(ctx, run, "bpf_check_mtu")))
+		return 0;
+	/* the kernel's verifier wants it aligned (MEM_ALIGNED) */
+	if ((mtu_len & 3) || !vm_check_access(run, mtu_len, sizeof(*mtu_p), true)) {
+		vm_helper_fault(run,
+				"helper bpf_check_mtu: argument R3 (0x%llx, size 4) is not aligned "
+				"memory the program may write",
+				(unsigned long long)mtu_len);
+		return 0;
+	}
+	if (x ? flags != 0
+	      : (flags & ~(uint64_t)BPF_MTU_CHK_SEGS) ||
+			    ((flags & BPF_MTU_CHK_SEGS) && (diff || *mtu_p)))
+		return ERR(-EINVAL);
+	dev = (uint32_t)ifindex ? (uint32_t)ifindex : x ? x->md->ingress_ifindex : b->md->ifindex;
+	if (dev_mtu(dev, &mtu, &hh))
+		return ERR(-ENODEV);
+	len = (int32_t)(x ? x->end - x->data : len_of(b));
+	if (*mtu_p)
+		len = (int32_t)(*mtu_p + hh);
+	len = (int32_t)((uint32_t)len + (uint32_t)diff);
+	if (len > (int32_t)(mtu + hh)) {
+		ret = BPF_MTU_CHK_RET_FRAG_NEEDED;
+		if (b && b->md->gso_size) {
+			ret = BPF_MTU_CHK_RET_SUCCESS;
+			if (flags & BPF_MTU_CHK_SEGS) {
+				if (b->trans == SKB_HDR_UNSET)
+					return ERR(-EINVAL);
+				/* each segment: the headers to the transport
+				 * header and gso_size bytes */
+				if (b->trans - b->net + b->md->gso_size > mtu)
+					ret = BPF_MTU_CHK_RET_SEGS_TOOBIG;
+			}
+		}
+	}
+	*mtu_p = mtu;
+	return ret;
+}
+
+/* The kernel's internal redirect flags: bpf_redirect_neigh and
+ * bpf_redirect_peer record them with the target, where bpf_redirect
+ * records its own flags. */
+#define REDIRECT_NEIGH (1ull << 16)
+#define REDIRECT_PEER (1ull << 17)
+#define REDIRECT_NEXTHOP (1ull << 18) /* bpf_redirect_neigh was given a next hop */
+
+/* bpf_redirect_neigh(ifindex, params, plen, flags) (tc): TC_ACT_REDIRECT
+ * with the decision recorded (out of ifindex, through the neighbour
+ * subsystem, to params' next hop if given); TC_ACT_SHOT for any flags or a
+ * plen short of struct bpf_redir_neigh. The device is looked up only when
+ * tc acts on the verdict. */
+uint64_t helper_redirect_neigh(uint64_t ifindex, uint64_t params, uint64_t plen, uint64_t flags,
+			       uint64_t r5, struct vm_run *run)
+{
+	int32_t n = (int32_t)plen;
+
+	(void)params, (void)r5;
+	/* an int against a size_t, as the kernel compares: a negative plen passes */
+	if ((n && (size_t)n < sizeof(struct bpf_redir_neigh)) || flags)
+		return (uint64_t)TC_ACT_SHOT;
+	record_redirect(run->ctx_state, (uint32_t)ifindex,
+			REDIRECT_NEIGH | (n ? REDIRECT_NEXTHOP : 0), 0);
+	return TC_ACT_REDIRECT;
+}
+
+/* bpf_redirect_peer(ifindex, flags) (tc): TC_ACT_REDIRECT with the decision
+ * recorded (into the peer of device ifindex), TC_ACT_SHOT for any flags. */
+uint64_t helper_redirect_peer(uint64_t ifindex, uint64_t flags, uint64_t r3, uint64_t r4,
+			      uint64_t r5, struct vm_run *run)
+{
+	(void)r3, (void)r4, (void)r5;
+	if (flags)
+		return (uint64_t)TC_ACT_SHOT;
+	record_redirect(run->ctx_state, (uint32_t)ifindex, REDIRECT_PEER, 0);
+	return TC_ACT_REDIRECT;
+}
+
+#define SKB_CLOCK_REALTIME 0 /* BPF_SKB_CLOCK_*, as the skb keeps them */
+#define SKB_CLOCK_MONOTONIC 1
+#define SKB_CLOCK_TAI 2
+
+/* bpf_skb_set_tstamp(skb, tstamp, tstamp_type): the stamp and its clock,
+ * which the program reads back in tstamp and tstamp_type; IP packets only
+ * (-EOPNOTSUPP); a monotonic or TAI stamp of 0, or another clock: -EINVAL. */
+uint64_t helper_skb_set_tstamp(uint64_t ctx, uint64_t tstamp, uint64_t type, uint64_t r4,
+			       uint64_t r5, struct vm_run *run)
+{
+	struct skb_buf *b = skb_helper_ctx(ctx, run, "bpf_skb_set_tstamp");
+
+	(void)r4, (void)r5;
+	if (!b)
+		return 0;
+	if (b->md->protocol != htons(ETH_P_IP) && b->md->protocol != htons(ETH_P_IPV6))
+		return ERR(-EOPNOTSUPP);
+	switch ((uint32_t)type) {
+	case SKB_CLOCK_REALTIME: break;
+	case SKB_CLOCK_MONOTONIC:
+	case SKB_CLOCK_TAI:
+		if (!tstamp)
+			return ERR(-EINVAL);
+		break;
+	default: return ERR(-EINVAL);
+	}
+	b->md->tstamp = tstamp;
+	b->md->tstamp_type = (uint8_t)type;
+	return 0;
+}
+
+/* bpf_skb_get_xfrm_state(skb, index, to, size, flags): a test run's skb
+ * went through no IPsec (no security path): -EINVAL, size bytes zeroed. */
+uint64_t helper_skb_get_xfrm_state(uint64_t ctx, uint64_t index, uint64_t to, uint64_t size,
+				   uint64_t flags, struct vm_run *run)
+{
+	(void)index, (void)flags;
+	if (!skb_helper_ctx(ctx, run, "bpf_skb_get_xfrm_state"))
+		return 0;
+	memset((void *)(uintptr_t)to, 0, (uint32_t)size);
+	return ERR(-EINVAL);
+}
+
+/* bpf_sk_assign(skb, sk, flags): -EINVAL for flags (or no socket); else
+ * -EOPNOTSUPP: a socket is assigned at tc ingress only, and a test run is
+ * not there. */
+uint64_t helper_sk_assign(uint64_t ctx, uint64_t sk, uint64_t flags, uint64_t r4, uint64_t r5,
+			  struct vm_run *run)
+{
+	(void)r4, (void)r5;
+	if (!skb_helper_ctx(ctx, run, "bpf_sk_assign"))
+		return 0;
+	if (!sk || flags)
+		return ERR(-EINVAL);
+	return ERR(-EOPNOTSUPP);
 }

@@ -1,8 +1,16 @@
-/* Packet helpers of the __sk_buff program types (src/helpers/skb.c). */
+/* Packet helpers: those of the __sk_buff program types (src/helpers/skb.c,
+ * the tunnel metadata in pkt_tunnel.c), XDP's bytes (pkt_xdp.c) and the raw
+ * SYN cookies of both (pkt_syncookie.c). */
 #ifndef BPFHOST_HELPERS_SKB_H
 #define BPFHOST_HELPERS_SKB_H
 
 #include "../vm/vm.h"
+
+struct skb_buf;
+
+/* The run's skb if ctx (r1) is its __sk_buff context; else NULL with the
+ * run stopped by a fault naming the helper (a verifier would have refused). */
+struct skb_buf *skb_helper_ctx(uint64_t ctx, struct vm_run *run, const char *helper);
 
 #define SKB_HELPER_FN(name)                                                                        \
 	uint64_t helper_##name(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,    \
@@ -34,6 +42,29 @@ SKB_HELPER_FN(get_socket_cookie);
 SKB_HELPER_FN(skb_ecn_set_ce);
 SKB_HELPER_FN(skb_cgroup_id);
 SKB_HELPER_FN(redirect_map);
+SKB_HELPER_FN(check_mtu);
+SKB_HELPER_FN(redirect_neigh);
+SKB_HELPER_FN(redirect_peer);
+SKB_HELPER_FN(skb_set_tstamp);
+SKB_HELPER_FN(skb_cgroup_classid);
+SKB_HELPER_FN(skb_ancestor_cgroup_id);
+SKB_HELPER_FN(sk_cgroup_id);
+SKB_HELPER_FN(sk_ancestor_cgroup_id);
+SKB_HELPER_FN(skb_get_xfrm_state);
+SKB_HELPER_FN(sk_assign);
+/* src/helpers/pkt_tunnel.c */
+SKB_HELPER_FN(skb_get_tunnel_key);
+SKB_HELPER_FN(skb_set_tunnel_key);
+SKB_HELPER_FN(skb_get_tunnel_opt);
+SKB_HELPER_FN(skb_set_tunnel_opt);
+/* src/helpers/pkt_xdp.c */
+SKB_HELPER_FN(xdp_load_bytes);
+SKB_HELPER_FN(xdp_store_bytes);
+/* src/helpers/pkt_syncookie.c */
+SKB_HELPER_FN(tcp_raw_gen_syncookie_ipv4);
+SKB_HELPER_FN(tcp_raw_gen_syncookie_ipv6);
+SKB_HELPER_FN(tcp_raw_check_syncookie_ipv4);
+SKB_HELPER_FN(tcp_raw_check_syncookie_ipv6);
 
 /* Their entries in the kernel helper table, by id. */
 #define SKB_HELPERS                                                                                \
@@ -61,7 +92,9 @@ SKB_HELPER_FN(redirect_map);
 	[BPF_FUNC_redirect] = {"bpf_redirect", helper_redirect, {0}},                              \
 	[BPF_FUNC_skb_vlan_push] = {"bpf_skb_vlan_push", helper_skb_vlan_push, {0}},               \
 	[BPF_FUNC_skb_vlan_pop] = {"bpf_skb_vlan_pop", helper_skb_vlan_pop, {0}},                  \
-	[BPF_FUNC_get_cgroup_classid] = {"bpf_get_cgroup_classid", helper_none, {0}},              \
+	[BPF_FUNC_get_cgroup_classid] = {"bpf_get_cgroup_classid",                                 \
+					 helper_skb_cgroup_classid,                                \
+					 {0}},                                                     \
 	[BPF_FUNC_sk_lookup_tcp] = {"bpf_sk_lookup_tcp", helper_none, {0}},                        \
 	[BPF_FUNC_sk_lookup_udp] = {"bpf_sk_lookup_udp", helper_none, {0}},                        \
 	[BPF_FUNC_skc_lookup_tcp] = {"bpf_skc_lookup_tcp", helper_none, {0}},                      \
@@ -84,6 +117,57 @@ SKB_HELPER_FN(redirect_map);
 	[BPF_FUNC_get_socket_cookie] = {"bpf_get_socket_cookie", helper_get_socket_cookie, {0}},   \
 	[BPF_FUNC_skb_ecn_set_ce] = {"bpf_skb_ecn_set_ce", helper_skb_ecn_set_ce, {0}},            \
 	[BPF_FUNC_skb_cgroup_id] = {"bpf_skb_cgroup_id", helper_skb_cgroup_id, {0}},               \
-	[BPF_FUNC_redirect_map] = {"bpf_redirect_map", helper_redirect_map, {VM_ARG_MAP}}
+	[BPF_FUNC_redirect_map] = {"bpf_redirect_map", helper_redirect_map, {VM_ARG_MAP}},         \
+	[BPF_FUNC_check_mtu] = {"bpf_check_mtu", helper_check_mtu, {0}},                           \
+	[BPF_FUNC_redirect_neigh] = {"bpf_redirect_neigh",                                         \
+				     helper_redirect_neigh,                                        \
+				     {0, VM_ARG_MEM_RO, VM_ARG_SIZE}},                             \
+	[BPF_FUNC_redirect_peer] = {"bpf_redirect_peer", helper_redirect_peer, {0}},               \
+	[BPF_FUNC_skb_set_tstamp] = {"bpf_skb_set_tstamp", helper_skb_set_tstamp, {0}},            \
+	[BPF_FUNC_skb_cgroup_classid] = {"bpf_skb_cgroup_classid",                                 \
+					 helper_skb_cgroup_classid,                                \
+					 {0}},                                                     \
+	[BPF_FUNC_skb_ancestor_cgroup_id] = {"bpf_skb_ancestor_cgroup_id",                         \
+					     helper_skb_ancestor_cgroup_id,                        \
+					     {0}},                                                 \
+	[BPF_FUNC_sk_cgroup_id] = {"bpf_sk_cgroup_id", helper_sk_cgroup_id, {0}},                  \
+	[BPF_FUNC_sk_ancestor_cgroup_id] = {"bpf_sk_ancestor_cgroup_id",                           \
+					    helper_sk_ancestor_cgroup_id,                          \
+					    {0}},                                                  \
+	[BPF_FUNC_skb_get_xfrm_state] = {"bpf_skb_get_xfrm_state",                                 \
+					 helper_skb_get_xfrm_state,                                \
+					 {0, 0, VM_ARG_MEM_RW, VM_ARG_SIZE}},                      \
+	[BPF_FUNC_sk_assign] = {"bpf_sk_assign", helper_sk_assign, {0}},                           \
+	[BPF_FUNC_skc_to_unix_sock] = {"bpf_skc_to_unix_sock", helper_none, {0}},                  \
+	[BPF_FUNC_skc_to_mptcp_sock] = {"bpf_skc_to_mptcp_sock", helper_none, {0}},                \
+	[BPF_FUNC_skb_get_tunnel_key] = {"bpf_skb_get_tunnel_key",                                 \
+					 helper_skb_get_tunnel_key,                                \
+					 {0, VM_ARG_MEM_RW, VM_ARG_SIZE}},                         \
+	[BPF_FUNC_skb_set_tunnel_key] = {"bpf_skb_set_tunnel_key",                                 \
+					 helper_skb_set_tunnel_key,                                \
+					 {0, VM_ARG_MEM_RO, VM_ARG_SIZE}},                         \
+	[BPF_FUNC_skb_get_tunnel_opt] = {"bpf_skb_get_tunnel_opt",                                 \
+					 helper_skb_get_tunnel_opt,                                \
+					 {0, VM_ARG_MEM_RW, VM_ARG_SIZE}},                         \
+	[BPF_FUNC_skb_set_tunnel_opt] = {"bpf_skb_set_tunnel_opt",                                 \
+					 helper_skb_set_tunnel_opt,                                \
+					 {0, VM_ARG_MEM_RO, VM_ARG_SIZE}},                         \
+	[BPF_FUNC_xdp_load_bytes] = {"bpf_xdp_load_bytes",                                         \
+				     helper_xdp_load_bytes,                                        \
+				     {0, 0, VM_ARG_MEM_RW, VM_ARG_SIZE}},                          \
+	[BPF_FUNC_xdp_store_bytes] = {"bpf_xdp_store_bytes",                                       \
+				      helper_xdp_store_bytes,                                      \
+				      {0, 0, VM_ARG_MEM_RO, VM_ARG_SIZE}},                         \
+	[BPF_FUNC_tcp_raw_gen_syncookie_ipv4] = {"bpf_tcp_raw_gen_syncookie_ipv4",                 \
+						 helper_tcp_raw_gen_syncookie_ipv4,                \
+						 {0, VM_ARG_MEM_RO, VM_ARG_SIZE}},                 \
+	[BPF_FUNC_tcp_raw_gen_syncookie_ipv6] = {"bpf_tcp_raw_gen_syncookie_ipv6",                 \
+						 helper_tcp_raw_gen_syncookie_ipv6,                \
+						 {0, VM_ARG_MEM_RO, VM_ARG_SIZE}},                 \
+	[BPF_FUNC_tcp_raw_check_syncookie_ipv4] = {"bpf_tcp_raw_check_syncookie_ipv4",             \
+						   helper_tcp_raw_check_syncookie_ipv4,            \
+						   {0}},                                           \
+	[BPF_FUNC_tcp_raw_check_syncookie_ipv6] = {                                                \
+		"bpf_tcp_raw_check_syncookie_ipv6", helper_tcp_raw_check_syncookie_ipv6, {0}}
 
 #endif

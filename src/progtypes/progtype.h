@@ -202,6 +202,7 @@ struct skb_buf {
 	bool direct;		  /* the type reads the packet directly: data pointers given */
 	uint8_t ip_summed;	  /* SKB_CHECKSUM_*; with COMPLETE, csum is the sum */
 	bool encapsulation;	  /* skb_adjust_room put an outer L3 header on */
+	bool tunnel_dst;	  /* bpf_skb_set_tunnel_key gave it the tunnel metadata */
 	uint64_t cookie;	  /* the socket's bpf_get_socket_cookie, 0 until asked */
 	uint8_t csum_level;
 	uint32_t csum;
