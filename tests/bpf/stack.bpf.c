@@ -200,7 +200,9 @@ int tp(void *ctx)
 	tp_hits++;
 	tp_ret = bpf_get_stack(ctx, tp_stack, sizeof(tp_stack), USER);
 	tp_kernel_ret = bpf_get_stack(ctx, kstack, sizeof(kstack), 0);
-	tp_id = bpf_get_stackid(ctx, &tp_map, USER);
+	/* the runs' stacks differ and may share a bucket (their addresses move
+	 * with ASLR): the newest takes it */
+	tp_id = bpf_get_stackid(ctx, &tp_map, USER | BPF_F_REUSE_STACKID);
 	return 0;
 }
 
