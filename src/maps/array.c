@@ -122,23 +122,6 @@ static int delete (struct bpfmap *map, const void *key)
 	return -EINVAL;
 }
 
-static int get_next_key(struct bpfmap *map, const void *key, void *next_key)
-{
-	uint32_t idx, next;
-
-	if (key)
-		memcpy(&idx, key, 4);
-	if (!key || idx >= map->max_entries) {
-		next = 0;
-	} else {
-		if (idx == map->max_entries - 1)
-			return -ENOENT;
-		next = idx + 1;
-	}
-	memcpy(next_key, &next, 4);
-	return 0;
-}
-
 static int lookup_and_delete(struct bpfmap *map, const void *key, void *value, uint64_t flags)
 {
 	(void)key, (void)value;
@@ -197,7 +180,7 @@ const struct map_ops map_array_ops = {
 	.lookup = lookup,
 	.update = update,
 	.delete = delete,
-	.get_next_key = get_next_key,
+	.get_next_key = map_index_next_key,
 	.lookup_and_delete = lookup_and_delete,
 	.prog_lookup = prog_lookup,
 	.prog_update = prog_update,

@@ -115,21 +115,6 @@ static int delete (struct bpfmap *map, const void *key)
 	return atomic_exchange(s, 0) ? 0 : -ENOENT;
 }
 
-static int get_next_key(struct bpfmap *map, const void *key, void *next_key)
-{
-	uint32_t index, next = 0;
-
-	if (key)
-		memcpy(&index, key, 4);
-	if (key && index < map->max_entries) {
-		if (index == map->max_entries - 1)
-			return -ENOENT;
-		next = index + 1;
-	}
-	memcpy(next_key, &next, 4);
-	return 0;
-}
-
 static int lookup_and_delete(struct bpfmap *map, const void *key, void *value, uint64_t flags)
 {
 	(void)map, (void)key, (void)value, (void)flags;
@@ -142,7 +127,7 @@ const struct map_ops map_cgroup_array_ops = {
 	.lookup = lookup,
 	.update = update,
 	.delete = delete,
-	.get_next_key = get_next_key,
+	.get_next_key = map_index_next_key,
 	.lookup_and_delete = lookup_and_delete,
 };
 

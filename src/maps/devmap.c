@@ -245,23 +245,12 @@ static int delete (struct bpfmap *map, const void *key)
 
 static int get_next_key(struct bpfmap *map, const void *key, void *next_key)
 {
-	uint32_t k, i = 0;
+	uint32_t i = 0;
 	struct slot *s;
 	int err = -ENOENT;
 
-	if (!is_hash(map)) {
-		/* as an array: every index, from 0 after a missing key */
-		if (key)
-			memcpy(&k, key, 4);
-		if (!key || k >= map->max_entries)
-			k = 0;
-		else if (k + 1 == map->max_entries)
-			return -ENOENT;
-		else
-			k++;
-		memcpy(next_key, &k, 4);
-		return 0;
-	}
+	if (!is_hash(map)) /* as an array: every index */
+		return map_index_next_key(map, key, next_key);
 	map_lock(&map->hdr->lock);
 	s = key ? find(map, key) : NULL;
 	if (s)

@@ -73,15 +73,6 @@ static int check(const union bpf_attr *attr, struct ulog *log)
 	return 0;
 }
 
-static uint64_t n_buckets_of(uint32_t max_entries)
-{
-	uint64_t n = 1;
-
-	while (n < max_entries)
-		n <<= 1;
-	return n;
-}
-
 static uint64_t elem_size_of(const struct map_hdr *hdr)
 {
 	return sizeof(struct elem) + round_up8(hdr->key_size) +
@@ -90,7 +81,7 @@ static uint64_t elem_size_of(const struct map_hdr *hdr)
 
 static uint64_t data_size(const struct map_hdr *hdr)
 {
-	return n_buckets_of(hdr->max_entries) * sizeof(struct bucket) +
+	return map_roundup_pow2(hdr->max_entries) * sizeof(struct bucket) +
 	       (uint64_t)hdr->max_entries * elem_size_of(hdr);
 }
 
@@ -121,7 +112,7 @@ static int init(struct bpfmap *map)
 {
 	struct map_hdr *h = map->hdr;
 
-	h->state[S_N_BUCKETS] = n_buckets_of(h->max_entries);
+	h->state[S_N_BUCKETS] = map_roundup_pow2(h->max_entries);
 	h->state[S_ELEM_SIZE] = elem_size_of(h);
 	/* the kernel seeds its hash randomly unless BPF_F_ZERO_SEED; any seed works
 	 * here as long as every process reads it from the header */

@@ -107,15 +107,6 @@ static int check(const union bpf_attr *attr, struct ulog *log)
 	return 0;
 }
 
-static uint64_t n_buckets_of(uint64_t max_entries)
-{
-	uint64_t n = 1;
-
-	while (n < max_entries)
-		n <<= 1;
-	return n;
-}
-
 static uint64_t elem_size_of(const struct map_hdr *hdr)
 {
 	return sizeof(struct elem) + round_up8(hdr->key_size) +
@@ -129,7 +120,7 @@ static uint32_t n_lists_of(const struct map_hdr *hdr)
 
 static uint64_t lists_off(uint64_t max_entries)
 {
-	return (n_buckets_of(max_entries) * sizeof(struct bucket) + 63) & ~63ull;
+	return (map_roundup_pow2(max_entries) * sizeof(struct bucket) + 63) & ~63ull;
 }
 
 static uint64_t data_size(const struct map_hdr *hdr)
@@ -175,7 +166,7 @@ static int init(struct bpfmap *map)
 	/* what BPF_OBJ_GET_INFO_BY_FD reports, as the kernel's map->max_entries */
 	h->max_entries = max;
 	map->max_entries = max;
-	h->state[S_N_BUCKETS] = n_buckets_of(max);
+	h->state[S_N_BUCKETS] = map_roundup_pow2(max);
 	h->state[S_ELEM_SIZE] = elem_size_of(h);
 	h->state[S_SEED] = (h->map_flags & BPF_F_ZERO_SEED) ? 0 : 0x9e3779b9u;
 	h->state[S_N_LISTS] = n_lists;

@@ -183,6 +183,22 @@ uint32_t map_hash(const void *key, uint32_t len, uint32_t seed)
 	return h;
 }
 
+int map_index_next_key(struct bpfmap *map, const void *key, void *next_key)
+{
+	uint32_t i = UINT32_MAX;
+
+	if (key)
+		memcpy(&i, key, 4);
+	if (i >= map->max_entries)
+		i = 0;
+	else if (i == map->max_entries - 1)
+		return -ENOENT;
+	else
+		i++;
+	memcpy(next_key, &i, 4);
+	return 0;
+}
+
 void map_get(struct bpfmap *map)
 {
 	atomic_fetch_add_explicit(&map->refcnt, 1, memory_order_relaxed);

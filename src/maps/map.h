@@ -141,6 +141,20 @@ void map_unlock(atomic_uint *lock);
 /* A hash of key_len bytes (the same in every process). */
 uint32_t map_hash(const void *key, uint32_t key_len, uint32_t seed);
 
+/* The smallest power of two at or above n (hash tables' bucket counts). */
+static inline uint64_t map_roundup_pow2(uint64_t n)
+{
+	uint64_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/* get_next_key of a map indexed 0..max_entries-1 (arrays, fd arrays): index
+ * 0 after no key or one out of range, -ENOENT after the last. */
+int map_index_next_key(struct bpfmap *map, const void *key, void *next_key);
+
 static inline uint32_t round_up8(uint32_t n)
 {
 	return (n + 7) & ~7u;

@@ -855,20 +855,6 @@ static int delete (struct bpfmap *m, const void *key)
 	return __atomic_exchange_n(&slot(m, i)->present, 0, __ATOMIC_ACQ_REL) ? 0 : -ENOENT;
 }
 
-static int get_next_key(struct bpfmap *m, const void *key, void *next_key)
-{
-	uint32_t i = key ? *(const uint32_t *)key : UINT32_MAX;
-
-	if (i >= m->max_entries) {
-		*(uint32_t *)next_key = 0;
-		return 0;
-	}
-	if (i == m->max_entries - 1)
-		return -ENOENT;
-	*(uint32_t *)next_key = i + 1;
-	return 0;
-}
-
 static int lookup_and_delete(struct bpfmap *m, const void *key, void *value, uint64_t flags)
 {
 	return lookup(m, key, value, flags);
@@ -881,7 +867,7 @@ const struct map_ops map_perf_event_array_ops = {
 	.lookup = lookup,
 	.update = update,
 	.delete = delete,
-	.get_next_key = get_next_key,
+	.get_next_key = map_index_next_key,
 	.lookup_and_delete = lookup_and_delete,
 };
 

@@ -75,21 +75,6 @@ static int delete (struct bpfmap *map, const void *key)
 	return atomic_exchange(s, 0) ? 0 : -ENOENT;
 }
 
-static int get_next_key(struct bpfmap *map, const void *key, void *next_key)
-{
-	uint32_t idx, next = 0;
-
-	if (key)
-		memcpy(&idx, key, 4);
-	if (key && idx < map->max_entries) {
-		if (idx == map->max_entries - 1)
-			return -ENOENT;
-		next = idx + 1;
-	}
-	memcpy(next_key, &next, 4);
-	return 0;
-}
-
 static int lookup_and_delete(struct bpfmap *map, const void *key, void *value, uint64_t flags)
 {
 	(void)map, (void)key, (void)value, (void)flags;
@@ -107,6 +92,6 @@ const struct map_ops map_prog_array_ops = {
 	.lookup = lookup,
 	.update = update,
 	.delete = delete,
-	.get_next_key = get_next_key,
+	.get_next_key = map_index_next_key,
 	.lookup_and_delete = lookup_and_delete,
 };

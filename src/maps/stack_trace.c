@@ -67,15 +67,6 @@ static int check(const union bpf_attr *attr, struct ulog *log)
 	return 0;
 }
 
-static uint64_t n_buckets_of(uint32_t max_entries)
-{
-	uint64_t n = 1;
-
-	while (n < max_entries)
-		n <<= 1;
-	return n;
-}
-
 static uint64_t elem_bytes(uint32_t value_size)
 {
 	return sizeof(struct elem) + (uint64_t)value_size;
@@ -88,7 +79,7 @@ static uint64_t buckets_off(const struct map_hdr *h)
 
 static uint64_t free_off(const struct map_hdr *h)
 {
-	return buckets_off(h) + n_buckets_of(h->max_entries) * 4;
+	return buckets_off(h) + map_roundup_pow2(h->max_entries) * 4;
 }
 
 static uint64_t data_size(const struct map_hdr *hdr)
@@ -115,7 +106,7 @@ static int init(struct bpfmap *map)
 {
 	uint32_t *f = free_list(map);
 
-	map->hdr->state[S_N_BUCKETS] = n_buckets_of(map->max_entries);
+	map->hdr->state[S_N_BUCKETS] = map_roundup_pow2(map->max_entries);
 	map->hdr->state[S_FREE] = map->max_entries;
 	for (uint32_t i = 0; i < map->max_entries; i++)
 		f[i] = map->max_entries - 1 - i; /* elem 0 is taken first */
