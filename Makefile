@@ -68,7 +68,7 @@ $(BUILD)/tests/bpf/lskel.lskel.h: $(BUILD)/tests/bpf/lskel.bpf.o
 $(BUILD)/tests/libbpf/test_lskel.o $(BUILD)/tests/libbpf/test_lskel_kernel: \
 	$(BUILD)/tests/bpf/lskel.lskel.h
 $(BUILD)/tests/libbpf/test_lskel.o $(BUILD)/tests/libbpf/test_lskel_kernel: \
-	CFLAGS += -I$(BUILD)/tests/bpf
+	ALL_CFLAGS += -I$(BUILD)/tests/bpf
 
 # the bpf_conformance plugin entry point: bpfhost-exec [MEMORY] [OPTIONS]
 $(BIN)-exec: $(BIN)

@@ -136,7 +136,7 @@ DYNPTR_HELPER_FN(ringbuf_reserve_dynptr)
 	void *sample = NULL;
 	int err = 0;
 
-	(void)r5, (void)run;
+	(void)r5;
 	if (r3)
 		err = -EINVAL;
 	else if (size > DYNPTR_MAX_SIZE)
@@ -147,6 +147,7 @@ DYNPTR_HELPER_FN(ringbuf_reserve_dynptr)
 		set_null(r4);
 		return ERR(err ? err : -EINVAL);
 	}
+	vm_run_hold_record(run, m, sample);
 	store(r4, (uint64_t)(uintptr_t)sample, DYNPTR_TYPE_RINGBUF, size);
 	return 0;
 }
@@ -161,8 +162,10 @@ static uint64_t commit(uint64_t addr, uint64_t flags, struct vm_run *run, bool d
 	if (!d.data)
 		return 0;
 	m = type_of(&d) == DYNPTR_TYPE_RINGBUF ? ring_of(run, d.data) : NULL;
-	if (m)
+	if (m) {
+		vm_run_drop_record(run, (const void *)(uintptr_t)d.data);
 		ringbuf_commit(m, (void *)(uintptr_t)d.data, flags, discard);
+	}
 	set_null(addr);
 	return 0;
 }

@@ -313,10 +313,15 @@ static uint64_t ringbuf_output_fn(uint64_t map, uint64_t data, uint64_t size, ui
 static uint64_t ringbuf_reserve_fn(uint64_t map, uint64_t size, uint64_t flags, uint64_t r4,
 				   uint64_t r5, struct vm_run *run)
 {
-	(void)r4, (void)r5, (void)run;
+	void *sample;
+
+	(void)r4, (void)r5;
 	if (!is_ringbuf(map))
 		return 0;
-	return (uint64_t)(uintptr_t)ringbuf_reserve(M(map), size, flags);
+	sample = ringbuf_reserve(M(map), size, flags);
+	if (sample)
+		vm_run_hold_record(run, M(map), sample);
+	return (uint64_t)(uintptr_t)sample;
 }
 
 /* The record's map is the used ring buffer whose ring holds it (the kernel
@@ -324,6 +329,7 @@ static uint64_t ringbuf_reserve_fn(uint64_t map, uint64_t size, uint64_t flags, 
  * it reserved). Anything else is ignored. */
 static void ringbuf_commit_fn(uint64_t sample, uint64_t flags, struct vm_run *run, bool discard)
 {
+	vm_run_drop_record(run, (const void *)(uintptr_t)sample);
 	for (size_t i = 0; i < run->map_cnt; i++) {
 		if (ringbuf_has_record(run->maps[i], (const void *)(uintptr_t)sample)) {
 			ringbuf_commit(run->maps[i], (void *)(uintptr_t)sample, flags, discard);

@@ -6,6 +6,7 @@
 
 #include "../helpers/dynptr.h"
 #include "../maps/map.h"
+#include "../maps/ringbuf.h"
 #include "../util/log.h"
 #include "vm_internal.h"
 
@@ -79,6 +80,30 @@ void vm_run_init(struct vm_run *run, const struct vm_prog *prog)
 {
 	memset(run, 0, offsetof(struct vm_run, stack));
 	run->prog = prog;
+}
+
+void vm_run_hold_record(struct vm_run *run, struct bpfmap *map, void *sample)
+{
+	if (run->held_record_cnt < VM_MAX_HELD_RECORDS)
+		run->held_records[run->held_record_cnt++] = (struct vm_held_record){map, sample};
+}
+
+void vm_run_drop_record(struct vm_run *run, const void *sample)
+{
+	for (unsigned i = 0; i < run->held_record_cnt; i++)
+		if (run->held_records[i].sample == sample) {
+			run->held_records[i] = run->held_records[--run->held_record_cnt];
+			return;
+		}
+}
+
+void vm_run_release_records(struct vm_run *run)
+{
+	while (run->held_record_cnt) {
+		struct vm_held_record *h = &run->held_records[--run->held_record_cnt];
+
+		ringbuf_commit(h->map, h->sample, BPF_RB_NO_WAKEUP, true);
+	}
 }
 
 int vm_run_add_region(struct vm_run *run, const void *start, uint64_t len, const char *name,

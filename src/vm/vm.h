@@ -93,6 +93,7 @@ struct vm_region {
 };
 
 #define VM_MAX_REGIONS 16
+#define VM_MAX_HELD_RECORDS 16 /* reservations a run's end discards (more: not tracked) */
 
 enum vm_fault_kind {
 	VM_FAULT_NONE,
@@ -142,6 +143,14 @@ struct vm_run {
 	struct bpfmap *extra_maps[8];
 	uint64_t scratch[ISA_MAX_CALL_FRAMES]; /* readable: keys helpers hand to callbacks */
 	atomic_uint *held_lock; /* the bpf_spin_lock the program holds, released at exit */
+	/* ring buffer records reserved, not yet submitted or discarded: discarded
+	 * when the run ends (the kernel's verifier refuses a program that could
+	 * leave one; here one that faults would block its ring for good) */
+	struct vm_held_record {
+		struct bpfmap *map;
+		void *sample;
+	} held_records[VM_MAX_HELD_RECORDS];
+	unsigned held_record_cnt;
 	unsigned extra_map_cnt;
 	void *user;	 /* for helpers */
 	void *ctx_state; /* the program type's run state (src/progtypes/progtype.h) */
@@ -177,6 +186,12 @@ void vm_prog_free(struct vm_prog *prog);
 
 /* Initialises a run of prog with no regions, no helpers and r1..r5 = 0. */
 void vm_run_init(struct vm_run *run, const struct vm_prog *prog);
+/* A ring buffer record of map the run reserved / submitted or discarded. */
+void vm_run_hold_record(struct vm_run *run, struct bpfmap *map, void *sample);
+void vm_run_drop_record(struct vm_run *run, const void *sample);
+/* Discards the records the run still holds (the end of every run). */
+void vm_run_release_records(struct vm_run *run);
+
 /* Adds a region the checked interpreter lets the program touch. */
 int vm_run_add_region(struct vm_run *run, const void *start, uint64_t len, const char *name,
 		      bool writable);

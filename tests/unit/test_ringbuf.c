@@ -704,6 +704,76 @@ out:
 	fd_close(be, fd);
 }
 
+/* A program that ends holding a reserved record (the kernel's verifier
+ * refuses it: an unreleased reference), by faulting or by exiting: the run's
+ * end discards the record, so the consumer goes past it to what later runs
+ * submit. Without that, the ring stays blocked at the busy record. */
+static int run_prog(struct bpfmap *m, struct bpf_insn *insns, size_t cnt, uint64_t *r0)
+{
+	struct vm_prog *vp = NULL;
+	struct vm_run *run = malloc(sizeof(*run));
+	int err;
+
+	/* the map's LD_IMM64 (insns 0-1) loads the map itself */
+	insns[0].imm = (int32_t)(uint32_t)(uintptr_t)m;
+	insns[1].imm = (int32_t)(uint32_t)((uint64_t)(uintptr_t)m >> 32);
+	err = vm_prog_create(insns, cnt, NULL, &vp);
+	if (!err && run) {
+		vm_run_init(run, vp);
+		run->helpers = kernel_helpers();
+		run->maps = &m;
+		run->map_cnt = 1;
+		err = vm_exec_checked(run);
+		*r0 = run->r0;
+		CHECK(run->held_record_cnt == 0, "%u records still held", run->held_record_cnt);
+	}
+	free(run);
+	vm_prog_free(vp);
+	return err;
+}
+
+static void test_held_records(void)
+{
+	const struct backend *be = &bpfhost;
+	int fd = be_map_create(be, RB, 0, 0, PG, 0);
+	struct obj *o;
+	struct bpfmap *m = map_at(fd, &o);
+	uint32_t got[8];
+	uint64_t r0 = 0;
+	/* r0 = bpf_ringbuf_reserve(map, 8, 0); *(u32 *)r0 = MARK; then: */
+#define RESERVE(mark)                                                                              \
+	INSN(BPF_LD | BPF_DW | BPF_IMM, BPF_REG_1, 0, 0, 0), INSN(0, 0, 0, 0, 0),                  \
+		MOV64_IMM(BPF_REG_2, 8), MOV64_IMM(BPF_REG_3, 0), CALL(BPF_FUNC_ringbuf_reserve),  \
+		INSN(BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 1, 0), EXIT(),                       \
+		ST_W(BPF_REG_0, 0, mark)
+	struct bpf_insn leaves[] = {RESERVE(1), MOV64_IMM(BPF_REG_0, 0), EXIT()};
+	struct bpf_insn faults[] = {
+		RESERVE(2),
+		MOV64_IMM(BPF_REG_1, 0),
+		INSN(BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_0, BPF_REG_1, 0, 0), /* NULL: a fault */
+		EXIT(),
+	};
+	struct bpf_insn submits[] = {
+		RESERVE(3),
+		MOV64_REG(BPF_REG_1, BPF_REG_0),
+		MOV64_IMM(BPF_REG_2, 0),
+		CALL(BPF_FUNC_ringbuf_submit),
+		MOV64_IMM(BPF_REG_0, 0),
+		EXIT(),
+	};
+#undef RESERVE
+
+	EQ(run_prog(m, leaves, sizeof(leaves) / sizeof(leaves[0]), &r0), 0);
+	EQ(run_prog(m, faults, sizeof(faults) / sizeof(faults[0]), &r0), -EFAULT);
+	EQ(run_prog(m, submits, sizeof(submits) / sizeof(submits[0]), &r0), 0);
+	got[0] = 0;
+	EQ(ringbuf_consume(m, collect, got), 1); /* the discarded two are skipped */
+	EQ(got[1], 3);
+	EQ(ringbuf_query(m, BPF_RB_AVAIL_DATA), 0);
+	obj_put(o);
+	fd_close(be, fd);
+}
+
 static void run_all(const struct backend *be)
 {
 	test_create(be);
@@ -726,6 +796,7 @@ int main(void)
 	test_threads();
 	test_process();
 	test_perf_output();
+	test_held_records();
 
 	fd = be_map_create(&kernel, BPF_MAP_TYPE_ARRAY, 4, 4, 1, 0);
 	if (fd < 0) {
