@@ -106,4 +106,38 @@ static inline int test_rodata_set_u32(struct bpf_object *obj, const char *name, 
 	return 0;
 }
 
+/* Opens path and loads only its program name (the others not autoloaded):
+ * the object, its program in *prog; NULL if it does not load (a failed
+ * check recorded, or *skipped set where the kernel refuses for want of
+ * privilege, as test_load_object; "program NAME did not load" printed). */
+static inline struct bpf_object *test_load_one(const char *path, const char *name,
+					       struct bpf_program **prog, bool *skipped)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_program *p, *want = NULL;
+	int err;
+
+	*prog = NULL;
+	CHECK(obj != NULL, "open %s: %s", path, strerror(errno));
+	if (!obj)
+		return NULL;
+	bpf_object__for_each_program(p, obj)
+	{
+		if (!strcmp(bpf_program__name(p), name))
+			want = p;
+		else
+			bpf_program__set_autoload(p, false);
+	}
+	CHECK(want != NULL, "no program %s", name);
+	err = want ? test_load_object(obj) : -1;
+	if (err) {
+		*skipped |= err > 0;
+		printf("program %s did not load\n", name);
+		bpf_object__close(obj);
+		return NULL;
+	}
+	*prog = want;
+	return obj;
+}
+
 #endif

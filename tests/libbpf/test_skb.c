@@ -162,9 +162,9 @@ static struct frame mkframe(int proto, int udp_csum)
 static const struct loaded *get(const char *name)
 {
 	struct loaded *l;
-	struct bpf_program *p, *want = NULL;
+	struct bpf_program *want;
 	struct bpf_map *map;
-	int id, err;
+	int id;
 
 	for (int i = 0; i < prog_cnt; i++)
 		if (!strcmp(progs[i].name, name))
@@ -174,26 +174,9 @@ static const struct loaded *get(const char *name)
 	l = &progs[prog_cnt++];
 	memset(l, 0, sizeof(*l));
 	l->name = name;
-	l->obj = bpf_object__open_file(obj_path, NULL);
-	CHECK(l->obj != NULL, "open %s: %s", obj_path, strerror(errno));
+	l->obj = test_load_one(obj_path, name, &want, &skipped);
 	if (!l->obj)
 		return NULL;
-	bpf_object__for_each_program(p, l->obj)
-	{
-		if (!strcmp(bpf_program__name(p), name))
-			want = p;
-		else
-			bpf_program__set_autoload(p, false);
-	}
-	CHECK(want != NULL, "no program %s", name);
-	err = want ? test_load_object(l->obj) : -1;
-	if (err) {
-		skipped |= err > 0;
-		printf("program %s did not load\n", name);
-		bpf_object__close(l->obj);
-		l->obj = NULL;
-		return NULL;
-	}
 	l->prog_fd = bpf_program__fd(want);
 	bpf_object__for_each_map(map, l->obj) if (strstr(bpf_map__name(map), ".bss")) l->bss = map;
 	l->btf = bpf_object__btf(l->obj);
