@@ -37,7 +37,7 @@
 static pthread_once_t writer_once = PTHREAD_ONCE_INIT, gen_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 static int writer_fd = -1;
-static unsigned writer_gen; /* the count writer_fd was opened at */
+static _Atomic unsigned writer_gen; /* the count writer_fd was opened at */
 /* trace_pipe.gen's words (NULL: none): [0] rotations and clears (writers
  * reopen), [1] clears (readers start the emptied file again) */
 static _Atomic unsigned *shared_gen;
